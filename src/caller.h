@@ -1,0 +1,26 @@
+/* The caller: who runs the helper (real ids, never the environment). */
+#ifndef BRIDGE_AUTH_CALLER_H
+#define BRIDGE_AUTH_CALLER_H
+
+#include <stddef.h>
+
+#include "bridge-auth/module.h"
+
+struct caller {
+	struct bridge_auth_caller id; /* what modules see */
+	char *user;                   /* owns id.user */
+	gid_t *groups;                /* owns id.groups */
+};
+
+/* Identify the calling process from getuid/getgid/getgroups and the passwd database. */
+int caller_identify(struct caller *c, char *err, size_t errlen);
+
+void caller_free(struct caller *c);
+
+/*
+ * Open PATH read-only as CALLER would: fsuid/fsgid and groups switched for
+ * the open() only.  Semantics of bridge_auth_host.open_as_caller.
+ */
+int caller_open(const struct bridge_auth_caller *caller, const char *path);
+
+#endif

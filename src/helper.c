@@ -1,0 +1,214 @@
+/*
+ * qemu-bridge-helper: give an unprivileged QEMU a tap on a host bridge,
+ * when the module stack of bridge-auth.conf says so.
+ *
+ * The privileged flow is main(), top to bottom: scrub, parse, identify,
+ * load policy, decide, drop, act.  Every step that fails ends the process
+ * on the spot with one message and its own exit status (exitcodes.h).
+ */
+#include "config.h"
+
+#include <cap-ng.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "caller.h"
+#include "exitcodes.h"
+#include "log.h"
+#include "policy.h"
+#include "stack.h"
+#include "tap.h"
+
+#define PROG "qemu-bridge-helper"
+#define POLICY_FILE POLICYDIR "/bridge-auth.conf"
+#define SAFE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* What the syslog line of this request says; filled in as the request goes. */
+static struct {
+	const struct caller *caller; /* NULL until identified: nothing to log before */
+	const char *bridge;
+	const char *tap;
+	const char *module;
+	const char *reason;
+} request;
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: " PROG " [--use-vnet] --br=BRIDGE --fd=FD\n"
+		     "       " PROG " --help | --version\n"
+		     "Create a tap device on BRIDGE and pass it on the unix socket FD, when the\n"
+		     "policy in " POLICY_FILE " allows the calling user.\n"
+		     "See qemu-bridge-helper(8) and bridge-auth.conf(5).\n");
+}
+
+/* Say why, log the request if it got that far, exit with STATUS. */
+static void __attribute__((noreturn, format(printf, 2, 3))) fail(int status, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_sanitize(msg);
+	fprintf(stderr, PROG ": %s\n", msg);
+	if (status == EXIT_USAGE)
+		usage(stderr);
+	if (request.caller)
+		log_request(request.caller->id.user, request.caller->id.uid, request.bridge,
+			    request.tap, status == EXIT_DENIED ? "denied" : "failed",
+			    request.module, request.reason ? request.reason : msg);
+	exit(status);
+}
+
+/* Whatever the caller left us: standard fds, signals, environment, umask, cwd. */
+static void scrub_process(void)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t none;
+
+	/* Closed 0-2 would let the next open() become "stderr". */
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+			_exit(EXIT_INTERNAL);
+	if (prctl(PR_SET_DUMPABLE, 0) < 0)
+		fail(EXIT_INTERNAL, "cannot make the process non-dumpable: %s", strerror(errno));
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &dfl, NULL); /* fails harmlessly for KILL, STOP, and RT holes */
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0 || clearenv() != 0 ||
+	    setenv("PATH", SAFE_PATH, 1) < 0 || chdir("/") < 0)
+		fail(EXIT_INTERNAL, "cannot reset the process state: %s", strerror(errno));
+	umask(077);
+}
+
+/* Keep 0-2 and the socket; every other inherited descriptor goes. */
+static void close_inherited_fds(int keep)
+{
+	if (keep > 3 && close_range(3, (unsigned)keep - 1, 0) < 0)
+		fail(EXIT_INTERNAL, "cannot close inherited descriptors: %s", strerror(errno));
+	if (close_range((unsigned)keep + 1, ~0U, 0) < 0)
+		fail(EXIT_INTERNAL, "cannot close inherited descriptors: %s", strerror(errno));
+}
+
+static void check_socket(int fd)
+{
+	int type = 0, domain = 0, listening = 1;
+	socklen_t len = sizeof(int), len2 = sizeof(int), len3 = sizeof(int);
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		fail(EXIT_USAGE, "--fd=%d: not an open file descriptor", fd);
+	if (!S_ISSOCK(st.st_mode) || getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len2) < 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len3) < 0 ||
+	    domain != AF_UNIX || type != SOCK_STREAM || listening)
+		fail(EXIT_USAGE, "--fd=%d: not a connected unix stream socket", fd);
+}
+
+/* Irrevocably become the caller, keeping CAP_NET_ADMIN only; check that it held. */
+static void drop_privileges(const struct bridge_auth_caller *c)
+{
+	uid_t ruid, euid, suid;
+	gid_t rgid, egid, sgid;
+
+	capng_clear(CAPNG_SELECT_BOTH);
+	if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_NET_ADMIN) < 0 ||
+	    capng_change_id((int)c->uid, (int)c->gid, CAPNG_CLEAR_BOUNDING) != 0)
+		fail(EXIT_PRIVILEGE, "cannot drop privileges to uid %u", (unsigned)c->uid);
+	if (getresuid(&ruid, &euid, &suid) < 0 || getresgid(&rgid, &egid, &sgid) < 0 ||
+	    ruid != c->uid || euid != c->uid || suid != c->uid || rgid != c->gid ||
+	    egid != c->gid || sgid != c->gid || (c->uid != 0 && setuid(0) == 0) ||
+	    capng_get_caps_process() < 0 ||
+	    !capng_have_capability(CAPNG_EFFECTIVE, CAP_NET_ADMIN) ||
+	    prctl(PR_SET_DUMPABLE, 0) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		fail(EXIT_PRIVILEGE, "privileges were not dropped as required; stopping");
+	for (unsigned cap = 0; cap <= CAP_LAST_CAP; cap++)
+		if (cap != CAP_NET_ADMIN && (capng_have_capability(CAPNG_EFFECTIVE, cap) ||
+					     capng_have_capability(CAPNG_PERMITTED, cap)))
+			fail(EXIT_PRIVILEGE, "capability %u survived the drop; stopping", cap);
+}
+
+int main(int argc, char **argv)
+{
+	struct policy_source source = { POLICY_FILE, MODULEDIR, 0 };
+	struct helper_args args;
+	struct caller caller;
+	struct policy policy;
+	struct bridge_auth_request req;
+	struct stack_result verdict;
+	char err[1024], tap[IFNAMSIZ] = "", decider[64] = "";
+	int tunfd;
+
+	if (argc < 1 || argv[0] == NULL)
+		_exit(EXIT_USAGE); /* no argv at all: nothing to trust (CVE-2021-4034) */
+	scrub_process();
+	if (args_parse(argc, argv, &args, err, sizeof(err)) < 0)
+		fail(EXIT_USAGE, "%s", err);
+	if (args.action == ACTION_HELP) {
+		usage(stdout);
+		return fflush(stdout) == 0 ? EXIT_GRANTED : EXIT_INTERNAL;
+	}
+	if (args.action == ACTION_VERSION) {
+		printf(PROG " (" PACKAGE_NAME ") " PACKAGE_VERSION "\npolicy: " POLICY_FILE
+		       "\nmodules: " MODULEDIR "\nmodule ABI: %u.%u\n",
+		       BRIDGE_AUTH_ABI_MAJOR, BRIDGE_AUTH_ABI_MINOR);
+		return fflush(stdout) == 0 ? EXIT_GRANTED : EXIT_INTERNAL;
+	}
+	close_inherited_fds(args.fd);
+	check_socket(args.fd);
+	if (geteuid() != 0)
+		fail(EXIT_PRIVILEGE, "not running with root privileges: the helper must be "
+				     "installed setuid root (chown root; chmod u+s)");
+
+	if (caller_identify(&caller, err, sizeof(err)) < 0)
+		fail(EXIT_INTERNAL, "cannot identify the caller: %s", err);
+	log_open(PROG);
+	request.caller = &caller;
+	request.bridge = args.bridge;
+
+	if (policy_load(&source, &policy, err, sizeof(err)) < 0)
+		fail(EXIT_CONFIG, "policy: %s", err);
+	req = (struct bridge_auth_request){ .caller = &caller.id, .bridge = args.bridge };
+	stack_run(&policy, &req, &verdict);
+	if (verdict.decider != STACK_NO_ENTRY) {
+		snprintf(decider, sizeof(decider), "%s", policy.entries[verdict.decider].module);
+		request.module = decider;
+	}
+	request.reason = verdict.reason;
+	policy_free(&policy); /* modules closed while still root, as they were opened */
+	if (!verdict.granted) {
+		if (request.module)
+			fail(EXIT_DENIED, "access to bridge %s denied for %s by module %s: %s",
+			     args.bridge, caller.id.user ? caller.id.user : "this user",
+			     request.module, verdict.reason);
+		fail(EXIT_DENIED, "access to bridge %s denied for %s: %s", args.bridge,
+		     caller.id.user ? caller.id.user : "this user", verdict.reason);
+	}
+
+	/* Opened as root because distros differ (0666 or 0600); used only after the drop. */
+	tunfd = tun_open(err, sizeof(err));
+	if (tunfd < 0)
+		fail(EXIT_NETWORK, "%s", err);
+	drop_privileges(&caller.id);
+
+	request.tap = tap;
+	if (tap_attach(tunfd, &(struct tap_config){ args.bridge, args.use_vnet, caller.id.uid },
+		       tap, err, sizeof(err)) < 0)
+		fail(EXIT_NETWORK, "%s", err);
+	if (send_fd(args.fd, tunfd, err, sizeof(err)) < 0)
+		fail(EXIT_NETWORK, "%s", err);
+	log_request(caller.id.user, caller.id.uid, args.bridge, tap, "granted", request.module,
+		    verdict.reason);
+	return EXIT_GRANTED;
+}

@@ -1,0 +1,452 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libconfig.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "policy.h"
+
+#define POLICY_MAX_BYTES (1 << 20)
+#define POLICY_MAX_ENTRIES 64
+#define POLICY_MAX_ARGS 64
+#define MODULE_NAME_MAX 64
+
+static const char *const control_names[] = {
+	[CONTROL_REQUIRED] = "required",
+	[CONTROL_REQUISITE] = "requisite",
+	[CONTROL_SUFFICIENT] = "sufficient",
+	[CONTROL_OPTIONAL] = "optional",
+};
+
+const char *control_name(enum control c)
+{
+	return (unsigned)c < 4 ? control_names[c] : "?";
+}
+
+/* Owned by OWNER, writable by nobody else: the rule doas and sudo apply. */
+static int trusted(const struct stat *st, uid_t owner, const char *what, const char *path,
+		   char *err, size_t errlen)
+{
+	if (st->st_uid != owner) {
+		snprintf(err, errlen, "%s: %s is owned by uid %u, not %u", path, what,
+			 (unsigned)st->st_uid, (unsigned)owner);
+		return -1;
+	}
+	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(err, errlen, "%s: %s is writable by group or others (mode %04o)", path,
+			 what, (unsigned)(st->st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}
+
+/* Open DIR/NAME without following a final symlink, and check dir and file as opened. */
+static int open_trusted(const char *dir, const char *name, uid_t owner, const char *display,
+			char *err, size_t errlen)
+{
+	struct stat st;
+	int dfd, fd;
+
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (fstat(dfd, &st) < 0) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		close(dfd);
+		return -1;
+	}
+	if (trusted(&st, owner, "directory", dir, err, errlen) < 0) {
+		close(dfd);
+		return -1;
+	}
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	close(dfd);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", display,
+			 errno == ELOOP ? "is a symbolic link" : strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0) {
+		snprintf(err, errlen, "%s: %s", display, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", display);
+		close(fd);
+		return -1;
+	}
+	if (trusted(&st, owner, "file", display, err, errlen) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Read the whole trusted file: bounded, no NUL bytes, no @include. */
+static char *read_policy(int fd, const char *path, char *err, size_t errlen)
+{
+	size_t len = 0, cap = 8192;
+	char *buf = malloc(cap);
+	int line = 1;
+
+	if (buf == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (len + 1 >= cap) {
+			char *bigger;
+
+			if (cap >= POLICY_MAX_BYTES) {
+				snprintf(err, errlen, "%s: larger than %d bytes", path, POLICY_MAX_BYTES);
+				goto fail;
+			}
+			bigger = realloc(buf, cap * 2);
+			if (bigger == NULL) {
+				snprintf(err, errlen, "out of memory");
+				goto fail;
+			}
+			buf = bigger;
+			cap *= 2;
+		}
+		r = read(fd, buf + len, cap - len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	buf[len] = '\0';
+	if (strlen(buf) != len) {
+		snprintf(err, errlen, "%s: contains a NUL byte", path);
+		goto fail;
+	}
+	/* libconfig's @include would open a file we never checked: forbidden. */
+	for (const char *p = buf; *p; line++) {
+		const char *q = p;
+
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (strncmp(q, "@include", 8) == 0) {
+			snprintf(err, errlen, "%s:%d: @include is not allowed in this file", path, line);
+			goto fail;
+		}
+		p = strchr(p, '\n');
+		if (p == NULL)
+			break;
+		p++;
+	}
+	return buf;
+fail:
+	free(buf);
+	return NULL;
+}
+
+static int module_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > MODULE_NAME_MAX)
+		return 0;
+	for (; *name; name++)
+		if (!isalnum((unsigned char)*name) && *name != '_' && *name != '-')
+			return 0;
+	return 1;
+}
+
+/* dlopen exactly the inode we checked, through its descriptor. */
+static int load_module(const struct policy_source *src, struct stack_entry *e, const char *where,
+		       char *err, size_t errlen)
+{
+	char file[MODULE_NAME_MAX + 4], display[4096], procpath[64];
+	const struct bridge_auth_module *mod;
+	uint32_t v;
+	int fd;
+
+	snprintf(file, sizeof(file), "%s.so", e->module);
+	snprintf(display, sizeof(display), "%s/%s", src->moduledir, file);
+	fd = open_trusted(src->moduledir, file, src->owner, display, err, errlen);
+	if (fd < 0) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "%s: module %s: %s", where, e->module, why);
+		return -1;
+	}
+	/*
+	 * Load the very inode just checked.  glibc reuses any loaded object of
+	 * the same name, so the fd stays open, its /proc name unique, for as
+	 * long as the object is loaded (policy_free).
+	 */
+	e->fd = fd;
+	snprintf(procpath, sizeof(procpath), "/proc/self/fd/%d", fd);
+	e->dl = dlopen(procpath, RTLD_NOW | RTLD_LOCAL);
+	if (e->dl == NULL) {
+		const char *why = dlerror();
+
+		snprintf(err, errlen, "%s: module %s: cannot load %s: %s", where, e->module, display,
+			 why ? why : "unknown error");
+		return -1;
+	}
+	mod = dlsym(e->dl, BRIDGE_AUTH_MODULE_SYMBOL);
+	if (mod == NULL) {
+		snprintf(err, errlen, "%s: module %s: %s does not export %s", where, e->module,
+			 display, BRIDGE_AUTH_MODULE_SYMBOL);
+		return -1;
+	}
+	v = mod->abi_version;
+	if (BRIDGE_AUTH_ABI_MAJOR_OF(v) != BRIDGE_AUTH_ABI_MAJOR) {
+		snprintf(err, errlen, "%s: module %s: built for ABI %u.%u, this helper speaks %u.x",
+			 where, e->module, BRIDGE_AUTH_ABI_MAJOR_OF(v), BRIDGE_AUTH_ABI_MINOR_OF(v),
+			 BRIDGE_AUTH_ABI_MAJOR);
+		return -1;
+	}
+	if (mod->check == NULL) {
+		snprintf(err, errlen, "%s: module %s: has no check function", where, e->module);
+		return -1;
+	}
+	e->mod = mod;
+	return 0;
+}
+
+static int parse_control(const char *s, enum control *c)
+{
+	for (unsigned i = 0; i < 4; i++)
+		if (strcmp(s, control_names[i]) == 0) {
+			*c = (enum control)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* One { module = ...; control = ...; args = [...]; } entry. */
+static int parse_entry(const struct policy_source *src, config_setting_t *s, struct stack_entry *e,
+		       char *err, size_t errlen)
+{
+	const char *path = src->path;
+	config_setting_t *args = NULL;
+	const char *module = NULL, *control = NULL;
+	int line = (int)config_setting_source_line(s);
+
+	e->line = line;
+	if (!config_setting_is_group(s)) {
+		snprintf(err, errlen, "%s:%d: a stack entry must be a group { module = ...; control = ...; }",
+			 path, line);
+		return -1;
+	}
+	for (int i = 0; i < config_setting_length(s); i++) {
+		config_setting_t *m = config_setting_get_elem(s, (unsigned)i);
+		const char *name = config_setting_name(m);
+		int mline = (int)config_setting_source_line(m);
+
+		if (strcmp(name, "module") == 0 && config_setting_type(m) == CONFIG_TYPE_STRING) {
+			module = config_setting_get_string(m);
+		} else if (strcmp(name, "control") == 0 && config_setting_type(m) == CONFIG_TYPE_STRING) {
+			control = config_setting_get_string(m);
+		} else if (strcmp(name, "args") == 0 &&
+			   (config_setting_is_array(m) || config_setting_is_list(m))) {
+			args = m;
+		} else if (strcmp(name, "module") == 0 || strcmp(name, "control") == 0) {
+			snprintf(err, errlen, "%s:%d: %s must be a string", path, mline, name);
+			return -1;
+		} else if (strcmp(name, "args") == 0) {
+			snprintf(err, errlen, "%s:%d: args must be a list of strings [ \"...\", ... ]",
+				 path, mline);
+			return -1;
+		} else {
+			snprintf(err, errlen, "%s:%d: unknown setting '%s' in a stack entry", path, mline,
+				 name);
+			return -1;
+		}
+	}
+	if (module == NULL || control == NULL) {
+		snprintf(err, errlen, "%s:%d: a stack entry needs both module and control", path, line);
+		return -1;
+	}
+	if (!module_name_valid(module)) {
+		snprintf(err, errlen, "%s:%d: '%s' is not a module name (letters, digits, _ and -)",
+			 path, line, module);
+		return -1;
+	}
+	if (parse_control(control, &e->control) < 0) {
+		snprintf(err, errlen,
+			 "%s:%d: unknown control '%s' (required, requisite, sufficient or optional)",
+			 path, line, control);
+		return -1;
+	}
+	e->module = strdup(module);
+	e->argc = args ? config_setting_length(args) : 0;
+	if (e->argc > POLICY_MAX_ARGS) {
+		snprintf(err, errlen, "%s:%d: more than %d args", path, line, POLICY_MAX_ARGS);
+		return -1;
+	}
+	e->argv = calloc((size_t)e->argc + 1, sizeof(char *));
+	if (e->module == NULL || e->argv == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (int i = 0; i < e->argc; i++) {
+		config_setting_t *a = config_setting_get_elem(args, (unsigned)i);
+
+		if (config_setting_type(a) != CONFIG_TYPE_STRING) {
+			snprintf(err, errlen, "%s:%d: args must be strings", path,
+				 (int)config_setting_source_line(a));
+			return -1;
+		}
+		e->argv[i] = strdup(config_setting_get_string(a));
+		if (e->argv[i] == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int parse_policy(const struct policy_source *src, config_t *cfg, struct policy *p,
+			char *err, size_t errlen)
+{
+	config_setting_t *root = config_root_setting(cfg), *stack = NULL;
+
+	for (int i = 0; i < config_setting_length(root); i++) {
+		config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
+
+		if (strcmp(config_setting_name(s), "stack") != 0) {
+			snprintf(err, errlen, "%s:%d: unknown setting '%s'", src->path,
+				 (int)config_setting_source_line(s), config_setting_name(s));
+			return -1;
+		}
+		stack = s;
+	}
+	if (stack == NULL) {
+		snprintf(err, errlen, "%s: no stack = ( ... ); setting", src->path);
+		return -1;
+	}
+	if (!config_setting_is_list(stack)) {
+		snprintf(err, errlen, "%s:%d: stack must be a list ( { ... }, ... )", src->path,
+			 (int)config_setting_source_line(stack));
+		return -1;
+	}
+	p->n = (size_t)config_setting_length(stack);
+	if (p->n > POLICY_MAX_ENTRIES) {
+		snprintf(err, errlen, "%s: more than %d stack entries", src->path, POLICY_MAX_ENTRIES);
+		return -1;
+	}
+	p->entries = calloc(p->n + 1, sizeof(*p->entries));
+	if (p->entries == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		struct stack_entry *e = &p->entries[i];
+		char where[4200];
+
+		if (parse_entry(src, config_setting_get_elem(stack, (unsigned)i), e, err, errlen) < 0)
+			return -1;
+		snprintf(where, sizeof(where), "%s:%d", src->path, e->line);
+		for (size_t j = 0; j < i && e->mod == NULL; j++)
+			if (strcmp(p->entries[j].module, e->module) == 0)
+				e->mod = p->entries[j].mod; /* one object, one state per entry */
+		if (e->mod == NULL && load_module(src, e, where, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int policy_load(const struct policy_source *src, struct policy *p, char *err, size_t errlen)
+{
+	char *dir = NULL, *base = NULL, *text = NULL;
+	config_t cfg;
+	int fd, rc = -1;
+
+	*p = (struct policy){ 0 };
+	err[0] = '\0';
+	config_init(&cfg);
+	p->path = strdup(src->path);
+	dir = strdup(src->path);
+	base = strdup(src->path);
+	if (p->path == NULL || dir == NULL || base == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto done;
+	}
+	if (src->path[0] != '/') {
+		snprintf(err, errlen, "%s: the policy path must be absolute", src->path);
+		goto done;
+	}
+	fd = open_trusted(dirname(dir), basename(base), src->owner, src->path, err, errlen);
+	if (fd < 0)
+		goto done;
+	text = read_policy(fd, src->path, err, errlen);
+	close(fd);
+	if (text == NULL)
+		goto done;
+	if (config_read_string(&cfg, text) != CONFIG_TRUE) {
+		snprintf(err, errlen, "%s:%d: %s", src->path, config_error_line(&cfg),
+			 config_error_text(&cfg));
+		goto done;
+	}
+	rc = parse_policy(src, &cfg, p, err, errlen);
+done:
+	config_destroy(&cfg);
+	free(text);
+	free(dir);
+	free(base);
+	if (rc < 0)
+		policy_free(p);
+	return rc;
+}
+
+/* dlclose, and free the /proc name only if the object is really gone. */
+static void unload(struct stack_entry *e)
+{
+	char procpath[64];
+	void *still;
+
+	dlclose(e->dl);
+	snprintf(procpath, sizeof(procpath), "/proc/self/fd/%d", e->fd);
+	still = dlopen(procpath, RTLD_NOW | RTLD_NOLOAD);
+	if (still != NULL) {
+		/* Not unloadable (RTLD_NODELETE, unique symbols): keep its name taken. */
+		dlclose(still);
+		return;
+	}
+	close(e->fd);
+}
+
+void policy_free(struct policy *p)
+{
+	/* Last first: an entry that shares an object closes before its loader unloads it. */
+	for (size_t i = p->n; p->entries && i-- > 0;) {
+		struct stack_entry *e = &p->entries[i];
+
+		if (e->opened && e->mod->close)
+			e->mod->close(e->state);
+		if (e->dl)
+			unload(e);
+		else if (e->fd > 0)
+			close(e->fd); /* opened, then refused before or by dlopen */
+		for (int j = 0; e->argv && j < e->argc; j++)
+			free(e->argv[j]);
+		free(e->argv);
+		free(e->module);
+	}
+	free(p->entries);
+	free(p->path);
+	*p = (struct policy){ 0 };
+}

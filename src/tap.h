@@ -1,0 +1,32 @@
+/* The tap: created, configured like upstream's, attached to the bridge. */
+#ifndef BRIDGE_AUTH_TAP_H
+#define BRIDGE_AUTH_TAP_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define TUN_PATH "/dev/net/tun"
+
+struct tap_config {
+	const char *bridge;
+	bool use_vnet; /* add IFF_VNET_HDR when the kernel offers it */
+	uid_t owner;   /* TUNSETOWNER: whose tap this is */
+};
+
+/* Open the tun clone device and check that it is one. */
+int tun_open(char *err, size_t errlen);
+
+/*
+ * Turn TUNFD into a tap on C->bridge: tap%d, IFF_TAP|IFF_NO_PI, the
+ * bridge's MTU, first MAC byte 0xFE, owner, attached, up, not persistent.
+ * Needs CAP_NET_ADMIN only.  On failure the tap vanishes with TUNFD.
+ */
+int tap_attach(int tunfd, const struct tap_config *c, char name[IFNAMSIZ], char *err,
+	       size_t errlen);
+
+/* Pass FD over the unix stream socket SOCK with a 1-byte payload, as QEMU expects. */
+int send_fd(int sock, int fd, char *err, size_t errlen);
+
+#endif
