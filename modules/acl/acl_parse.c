@@ -1,0 +1,406 @@
+/*
+ * acl: QEMU's bridge.conf, parsed and evaluated (see acl_parse.h).
+ *
+ * Same syntax and decisions as QEMU's qemu-bridge-helper (parse_acl_file),
+ * but fail closed where upstream fails open: every error in any file,
+ * include cycles, unbounded nesting and an include that cannot be opened
+ * for any reason but "the caller may not read it" make the decision ERROR.
+ *
+ * Nothing is stored but the first matching deny and allow: each decision
+ * reads the files afresh, so edits take effect at once.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "acl_parse.h"
+
+/* Longest piece of a file echoed in a message. */
+#define TOKEN_SHOW 32
+
+struct walk {
+	const struct acl_source *src;
+	const char *bridge;
+	char *msg;
+	size_t msgsize;
+	char deny[BRIDGE_AUTH_MSG_MAX];  /* reason of the first matching deny, or "" */
+	char allow[BRIDGE_AUTH_MSG_MAX]; /* reason of the first matching allow, or "" */
+	struct {
+		dev_t dev;
+		ino_t ino;
+	} chain[ACL_MAX_DEPTH];          /* the files open on the include chain */
+	int depth;
+	unsigned files;
+	unsigned long rules;
+};
+
+static int fail(struct walk *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct walk *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(w->msg, w->msgsize, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* snprintf() that truncates by design (a reason may name a long path). */
+static void putf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void putf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+}
+
+static void debug(struct walk *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void debug(struct walk *w, const char *fmt, ...)
+{
+	char line[BRIDGE_AUTH_MSG_MAX];
+	va_list ap;
+
+	if (w->src->debug == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	w->src->debug(w->src->ctx, line);
+}
+
+static int is_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+static int has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+/* Copy S into OUT for a message: printable ASCII only, at most TOKEN_SHOW bytes. */
+static const char *show(char out[TOKEN_SHOW + 4], const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i < TOKEN_SHOW; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		out[i] = (c > 0x20 && c < 0x7f) ? (char)c : '?';
+	}
+	if (s[i] != '\0') {
+		memcpy(out + i, "...", 3);
+		i += 3;
+	}
+	out[i] = '\0';
+	return out;
+}
+
+/* open() errors that only say "the caller may not read this path". */
+static int may_not_read(int e)
+{
+	return e == EACCES || e == EPERM || e == ENOENT || e == ENOTDIR || e == ELOOP ||
+	       e == ENAMETOOLONG;
+}
+
+int acl_valid_name(const char *name)
+{
+	size_t len = strlen(name);
+	const unsigned char *p;
+
+	if (len == 0 || len >= IFNAMSIZ || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return 0;
+	for (p = (const unsigned char *)name; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f || *p == '/' || *p == ':')
+			return 0;
+	return 1;
+}
+
+int acl_parse_args(int argc, const char *const *argv, char **file, char *err, size_t errsize)
+{
+	const char *path = NULL;
+	char tok[TOKEN_SHOW + 4];
+	int i;
+
+	*file = NULL;
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (a == NULL) {
+			snprintf(err, errsize, "argument %d is missing", i + 1);
+			return -1;
+		}
+		if (strncmp(a, "file=", 5) != 0) {
+			snprintf(err, errsize, "unknown argument \"%s\"", show(tok, a));
+			return -1;
+		}
+		if (path != NULL) {
+			snprintf(err, errsize, "duplicate argument \"file=\"");
+			return -1;
+		}
+		path = a + 5;
+		if (path[0] != '/' || has_control(path)) {
+			snprintf(err, errsize, "file= needs an absolute path, not \"%s\"", show(tok, path));
+			return -1;
+		}
+	}
+	*file = strdup(path != NULL ? path : ACL_DEFAULT_FILE);
+	if (*file == NULL) {
+		snprintf(err, errsize, "%s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Read one line of F into BUF (size ACL_LINE_MAX) without its newline.
+ * Returns 1 for a line, 0 at end of file, -1 with the error in W->msg.
+ */
+static int read_line(struct walk *w, FILE *f, char *buf, const char *path, unsigned lineno)
+{
+	size_t len = 0;
+	int c;
+
+	for (;;) {
+		c = getc(f);
+		if (c == EOF) {
+			if (ferror(f))
+				return fail(w, "%s:%u: read error: %s", path, lineno, strerror(errno));
+			if (len == 0)
+				return 0;
+			break;
+		}
+		if (c == '\n')
+			break;
+		if (c == '\0')
+			return fail(w, "%s:%u: NUL byte in line", path, lineno);
+		if (len >= ACL_LINE_MAX - 2)
+			return fail(w, "%s:%u: line too long (more than %d bytes)", path, lineno,
+				    ACL_LINE_MAX - 2);
+		buf[len++] = (char)c;
+	}
+	buf[len] = '\0';
+	return 1;
+}
+
+static int parse_fd(struct walk *w, const char *path, int fd);
+
+/*
+ * Open PATH, named at FROM:LINE (FROM is NULL for the top-level file), and
+ * read its rules.  Returns 0, or -1 with the error in W->msg.
+ */
+static int read_file(struct walk *w, const char *path, const char *from, unsigned line)
+{
+	struct stat st;
+	int fd, e, i, r;
+
+	if (w->depth >= ACL_MAX_DEPTH)
+		return fail(w, "%s:%u: include nesting deeper than %d files", from, line,
+			    ACL_MAX_DEPTH);
+	if (w->files >= ACL_MAX_FILES)
+		return fail(w, "%s:%u: too many files included (more than %d)", from, line,
+			    ACL_MAX_FILES);
+
+	errno = 0;
+	fd = w->src->open(w->src->ctx, path);
+	if (fd < 0) {
+		e = errno != 0 ? errno : EIO;
+		if (may_not_read(e)) {
+			/* One answer whatever the reason: no existence oracle. */
+			if (from == NULL) {
+				if (w->src->user != NULL)
+					return fail(w, "%s cannot be read by user %s", path,
+						    w->src->user);
+				return fail(w, "%s cannot be read by uid %lu", path,
+					    (unsigned long)w->src->uid);
+			}
+			debug(w, "%s:%u: include not readable by the caller, skipped", from, line);
+			return 0;
+		}
+		if (e == EINVAL)
+			goto not_regular;
+		if (from == NULL)
+			return fail(w, "%s: %s", path, strerror(e));
+		return fail(w, "%s:%u: include %s: %s", from, line, path, strerror(e));
+	}
+
+	if (fstat(fd, &st) < 0) {
+		e = errno;
+		close(fd);
+		if (from == NULL)
+			return fail(w, "%s: fstat: %s", path, strerror(e));
+		return fail(w, "%s:%u: include %s: fstat: %s", from, line, path, strerror(e));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		goto not_regular;
+	}
+	for (i = 0; i < w->depth; i++) {
+		if (w->chain[i].dev == st.st_dev && w->chain[i].ino == st.st_ino) {
+			close(fd);
+			return fail(w, "%s:%u: include cycle: %s", from, line, path);
+		}
+	}
+
+	w->chain[w->depth].dev = st.st_dev;
+	w->chain[w->depth].ino = st.st_ino;
+	w->depth++;
+	w->files++;
+	r = parse_fd(w, path, fd);
+	w->depth--;
+	return r;
+
+not_regular:
+	if (from == NULL)
+		return fail(w, "%s: not a regular file", path);
+	return fail(w, "%s:%u: include %s: not a regular file", from, line, path);
+}
+
+/* One line of PATH, already without its newline. */
+static int parse_line(struct walk *w, char *p, const char *path, unsigned lineno)
+{
+	char tok[TOKEN_SHOW + 4];
+	char *cmd, *arg, *end;
+	char *slot;
+	int deny;
+
+	while (is_space(*p))
+		p++;
+	end = p + strlen(p);
+	while (end > p && is_space(end[-1]))
+		end--;
+	*end = '\0';
+	if (*p == '#' || *p == '\0')
+		return 0;
+
+	/* Upstream: the command ends at the first space or tab. */
+	cmd = p;
+	p += strcspn(p, " \t");
+	if (*p != '\0')
+		*p++ = '\0';
+	while (is_space(*p))
+		p++;
+	arg = p;
+
+	if (strcmp(cmd, "allow") == 0)
+		deny = 0;
+	else if (strcmp(cmd, "deny") == 0)
+		deny = 1;
+	else if (strcmp(cmd, "include") != 0)
+		return fail(w, "%s:%u: unknown command \"%s\"", path, lineno, show(tok, cmd));
+	else
+		deny = -1;
+
+	if (*arg == '\0')
+		return fail(w, "%s:%u: missing argument to \"%s\"", path, lineno, cmd);
+	if (++w->rules > ACL_MAX_RULES)
+		return fail(w, "%s:%u: too many rules (more than %lu)", path, lineno,
+			    ACL_MAX_RULES);
+
+	if (deny < 0) {
+		if (arg[0] != '/')
+			return fail(w, "%s:%u: include path must be absolute", path, lineno);
+		if (has_control(arg))
+			return fail(w, "%s:%u: control character in include path", path, lineno);
+		/* ARG lives in this frame's line buffer, untouched until we return. */
+		return read_file(w, arg, path, lineno);
+	}
+
+	if (strcmp(arg, "all") != 0) {
+		if (strlen(arg) >= IFNAMSIZ)
+			return fail(w, "%s:%u: name too long (%zu bytes, at most %d)", path, lineno,
+				    strlen(arg), IFNAMSIZ - 1);
+		if (!acl_valid_name(arg))
+			return fail(w, "%s:%u: invalid interface name \"%s\"", path, lineno,
+				    show(tok, arg));
+		if (strcmp(arg, w->bridge) != 0)
+			return 0;
+	}
+	slot = deny ? w->deny : w->allow;
+	if (slot[0] == '\0')
+		putf(slot, BRIDGE_AUTH_MSG_MAX, "%s by %s:%u (%s %s)", deny ? "denied" : "allowed",
+		     path, lineno, cmd, arg);
+	return 0;
+}
+
+/* Read the rules of FD (named PATH), then close it. */
+static int parse_fd(struct walk *w, const char *path, int fd)
+{
+	char line[ACL_LINE_MAX];
+	unsigned lineno = 0;
+	FILE *f;
+	int r, e;
+
+	f = fdopen(fd, "r");
+	if (f == NULL) {
+		e = errno;
+		close(fd);
+		return fail(w, "%s: %s", path, strerror(e));
+	}
+	for (;;) {
+		lineno++;
+		r = read_line(w, f, line, path, lineno);
+		if (r <= 0)
+			break;
+		r = parse_line(w, line, path, lineno);
+		if (r < 0)
+			break;
+	}
+	/* Read-only: nothing to flush, a failing fclose() changes nothing read. */
+	(void)fclose(f);
+	return r;
+}
+
+enum bridge_auth_verdict acl_decide(const char *file, const char *bridge,
+				    const struct acl_source *src, char *msg, size_t msgsize)
+{
+	struct walk *w;
+	enum bridge_auth_verdict v;
+	char tok[TOKEN_SHOW + 4];
+
+	if (file[0] != '/') {
+		snprintf(msg, msgsize, "%s: path must be absolute", show(tok, file));
+		return BRIDGE_AUTH_ERROR;
+	}
+	if (!acl_valid_name(bridge)) {
+		snprintf(msg, msgsize, "invalid bridge name \"%s\"", show(tok, bridge));
+		return BRIDGE_AUTH_ERROR;
+	}
+	/* Two reasons and the chain: kept off the stack, which the recursion uses. */
+	w = calloc(1, sizeof(*w));
+	if (w == NULL) {
+		snprintf(msg, msgsize, "%s: %s", file, strerror(errno));
+		return BRIDGE_AUTH_ERROR;
+	}
+	w->src = src;
+	w->bridge = bridge;
+	w->msg = msg;
+	w->msgsize = msgsize;
+
+	if (read_file(w, file, NULL, 0) < 0) {
+		v = BRIDGE_AUTH_ERROR;
+	} else if (w->deny[0] != '\0') {
+		snprintf(msg, msgsize, "%s", w->deny);
+		v = BRIDGE_AUTH_DENY;
+	} else if (w->allow[0] != '\0') {
+		snprintf(msg, msgsize, "%s", w->allow);
+		v = BRIDGE_AUTH_ALLOW;
+	} else {
+		snprintf(msg, msgsize, "no rule for bridge %s in %s", bridge, file);
+		v = BRIDGE_AUTH_IGNORE;
+	}
+	free(w);
+	return v;
+}
