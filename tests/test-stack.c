@@ -1,0 +1,338 @@
+/*
+ * Unit tests: policy loading and the stack's truth table, with test
+ * modules built as real .so files (tests/modules/), loaded by dlopen.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "policy.h"
+#include "stack.h"
+#include "tap-test.h"
+
+static char dir[64], moddir[128], conf[128];
+
+static void copy_module(const char *from_dir, const char *name)
+{
+	char src[512], dst[512], buf[65536];
+	int in, out;
+	ssize_t n;
+
+	snprintf(src, sizeof(src), "%s/%s.so", from_dir, name);
+	snprintf(dst, sizeof(dst), "%s/%s.so", moddir, name);
+	in = open(src, O_RDONLY);
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (in < 0 || out < 0) {
+		printf("Bail out! cannot copy %s to %s: %s\n", src, dst, strerror(errno));
+		exit(99);
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			exit(99);
+	close(in);
+	close(out);
+}
+
+static void write_conf(const char *text, mode_t mode)
+{
+	FILE *f;
+
+	unlink(conf);
+	f = fopen(conf, "w");
+	if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0 || chmod(conf, mode) < 0) {
+		printf("Bail out! cannot write %s\n", conf);
+		exit(99);
+	}
+}
+
+static int load(const char *text, struct policy *p, char *err)
+{
+	struct policy_source src = { conf, moddir, getuid() };
+
+	write_conf(text, 0644);
+	return policy_load(&src, p, err, 1024);
+}
+
+/* Run TEXT's stack for alice on br0. */
+static int decide(const char *text, struct stack_result *res, char *err)
+{
+	gid_t groups[1] = { 100 };
+	struct bridge_auth_caller alice = { 4001, 4001, "alice", groups, 1 };
+	struct bridge_auth_request req = { &alice, "br0" };
+	struct policy p;
+
+	if (load(text, &p, err) < 0)
+		return -1;
+	stack_run(&p, &req, res);
+	policy_free(&p);
+	return 0;
+}
+
+/* A stack of entries "control:verdict ..." in the verdict module. */
+static const char *stack_of(const char *spec)
+{
+	static char text[4096];
+	char copy[512], *save = NULL;
+	size_t len;
+
+	snprintf(copy, sizeof(copy), "%s", spec);
+	len = (size_t)snprintf(text, sizeof(text), "stack = (\n");
+	for (char *tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		char *colon = strchr(tok, ':');
+
+		*colon = '\0';
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+					"%s{ module = \"verdict\"; control = \"%s\"; args = [ \"%s\" ]; }\n",
+					len > 10 ? "," : "", tok, colon + 1);
+	}
+	snprintf(text + len, sizeof(text) - len, ");\n");
+	return text;
+}
+
+/* SPEC decides GRANTED, by entry DECIDER (-1: none). */
+static void row(const char *spec, int granted, int decider)
+{
+	struct stack_result res;
+	char err[1024] = "", name[600];
+
+	snprintf(name, sizeof(name), "[%s] -> %s by %d", spec, granted ? "granted" : "denied", decider);
+	if (decide(stack_of(spec), &res, err) < 0) {
+		OK(0, "%s (load failed: %s)", name, err);
+		return;
+	}
+	OK(res.granted == granted && (int)(res.decider == STACK_NO_ENTRY ? -1 : (long)res.decider) == decider,
+	   "%s", name);
+	if (res.granted != granted || (res.decider == STACK_NO_ENTRY ? -1 : (long)res.decider) != decider)
+		printf("#   seen %s by %ld (%s)\n", res.granted ? "granted" : "denied",
+		       res.decider == STACK_NO_ENTRY ? -1L : (long)res.decider, res.reason);
+}
+
+static void truth_table(void)
+{
+	/* One module, each control, each verdict. */
+	static const char *const controls[] = { "required", "requisite", "sufficient", "optional" };
+	for (int c = 0; c < 4; c++) {
+		char spec[64];
+
+		snprintf(spec, sizeof(spec), "%s:allow", controls[c]);
+		row(spec, 1, 0);
+		snprintf(spec, sizeof(spec), "%s:ignore", controls[c]);
+		row(spec, 0, -1);
+		snprintf(spec, sizeof(spec), "%s:deny", controls[c]);
+		row(spec, 0, c < 2 ? 0 : -1);
+		snprintf(spec, sizeof(spec), "%s:error", controls[c]);
+		row(spec, 0, c < 2 ? 0 : -1);
+		snprintf(spec, sizeof(spec), "%s:bogus", controls[c]);
+		row(spec, 0, c < 2 ? 0 : -1);
+		snprintf(spec, sizeof(spec), "%s:open-fails", controls[c]);
+		row(spec, 0, c < 2 ? 0 : -1);
+	}
+	/* required: a failure is final but the stack goes on. */
+	row("required:allow required:allow", 1, 0);
+	row("required:deny required:allow", 0, 0);
+	row("required:allow required:deny", 0, 1);
+	row("required:error required:allow", 0, 0);
+	row("required:ignore required:allow", 1, 1);
+	row("required:ignore required:ignore", 0, -1);
+	row("required:deny sufficient:allow", 0, 0);
+	/* requisite: a failure stops the stack. */
+	row("requisite:deny sufficient:allow", 0, 0);
+	row("requisite:allow sufficient:allow", 1, 1);
+	row("requisite:ignore required:allow", 1, 1);
+	/* sufficient: grants at once, unless a required failed before. */
+	row("sufficient:allow required:deny", 1, 0);
+	row("sufficient:deny required:allow", 1, 1);
+	row("sufficient:error required:allow", 1, 1);
+	row("sufficient:ignore required:deny", 0, 1);
+	row("required:allow sufficient:allow required:deny", 1, 1);
+	row("sufficient:deny sufficient:deny", 0, -1);
+	row("sufficient:deny sufficient:allow", 1, 1);
+	/* optional: a yes counts only when no other module decided. */
+	row("optional:allow required:ignore", 1, 0);
+	row("optional:allow optional:allow", 1, 0);
+	row("optional:allow required:deny", 0, 1);
+	row("optional:allow sufficient:deny", 0, -1);
+	row("optional:allow optional:deny", 0, -1);
+	row("optional:deny required:allow", 1, 1);
+	row("optional:error required:allow", 1, 1);
+	row("optional:allow required:allow", 1, 1);
+	/* The shipped shape: acl required alone; IGNORE everywhere is a refusal. */
+	row("required:ignore sufficient:ignore optional:ignore requisite:ignore", 0, -1);
+}
+
+static void requisite_stops(void)
+{
+	struct stack_result res;
+	char err[1024], text[1024], mark[192];
+
+	snprintf(mark, sizeof(mark), "%s/ran", dir);
+	unlink(mark);
+	snprintf(text, sizeof(text),
+		 "stack = ( { module = \"verdict\"; control = \"requisite\"; args = [\"deny\"]; },\n"
+		 "  { module = \"verdict\"; control = \"required\"; args = [\"allow\", \"touch=%s\"]; } );\n",
+		 mark);
+	ASSERT_INT_EQ(0, decide(text, &res, err), "requisite stack loads");
+	ASSERT_INT_EQ(-1, access(mark, F_OK), "a failed requisite stops the stack: later module not run");
+	snprintf(text, sizeof(text),
+		 "stack = ( { module = \"verdict\"; control = \"required\"; args = [\"deny\"]; },\n"
+		 "  { module = \"verdict\"; control = \"required\"; args = [\"allow\", \"touch=%s\"]; } );\n",
+		 mark);
+	ASSERT_INT_EQ(0, decide(text, &res, err), "required stack loads");
+	ASSERT_INT_EQ(0, access(mark, F_OK), "a failed required goes on: later module run");
+	ASSERT_INT_EQ(0, res.granted, "... and the request still fails");
+}
+
+static void reasons(void)
+{
+	struct stack_result res;
+	char err[1024];
+
+	decide(stack_of("required:deny"), &res, err);
+	ASSERT_STR_EQ("verdict 2 for br0", res.reason, "the denying module's reason is kept");
+	decide(stack_of("required:ignore"), &res, err);
+	ASSERT_STR_EQ("no module allowed it (verdict: verdict 3 for br0)", res.reason,
+		      "nobody allowed: reason names a silent module");
+	decide(stack_of("required:open-fails"), &res, err);
+	ASSERT_STR_EQ("cannot start: asked to fail", res.reason, "open failure is an ERROR with its message");
+	ASSERT_INT_EQ(BRIDGE_AUTH_ERROR, res.verdict, "open failure verdict");
+	decide(stack_of("required:bogus"), &res, err);
+	ASSERT_STR_CONTAINS("invalid verdict (99)", res.reason, "unknown verdict is an ERROR");
+	decide("stack = ( );\n", &res, err);
+	ASSERT_INT_EQ(0, res.granted, "empty stack is denied");
+	ASSERT_STR_EQ("the stack is empty", res.reason, "empty stack reason");
+}
+
+/* Configuration errors: each refused at load, with file:line. */
+static void load_error(const char *text, const char *expect, const char *name)
+{
+	struct policy p;
+	char err[1024] = "";
+
+	if (load(text, &p, err) == 0) {
+		OK(0, "%s (loaded)", name);
+		policy_free(&p);
+		return;
+	}
+	ASSERT_STR_CONTAINS(expect, err, name);
+}
+
+static void loading(void)
+{
+	char expect[256];
+
+	snprintf(expect, sizeof(expect), "%s:2: ", conf);
+	load_error("stack = (\n  { module = ; control = \"required\"; } );\n", expect,
+		   "libconfig syntax error located");
+	load_error("stack = ( { module = \"verdict\"; control = \"mandatory\"; } );\n",
+		   "unknown control 'mandatory'", "unknown control flag");
+	load_error("stack = ( { module = \"nope\"; control = \"required\"; } );\n",
+		   "module nope: ", "missing module fails the load");
+	load_error("stack = ( { module = \"../verdict\"; control = \"required\"; } );\n",
+		   "is not a module name", "module names cannot walk out of the directory");
+	load_error("stack = ( { module = \"nosym\"; control = \"required\"; } );\n",
+		   "does not export bridge_auth_module", "module without the symbol");
+	load_error("stack = ( { module = \"abi2\"; control = \"required\"; } );\n",
+		   "built for ABI 2.0, this helper speaks 1.x", "module of another ABI major");
+	load_error("stack = ( { module = \"verdict\"; control = \"required\"; colour = 1; } );\n",
+		   "unknown setting 'colour'", "unknown entry setting");
+	load_error("stack = ( { module = \"verdict\"; } );\n", "needs both module and control",
+		   "entry without control");
+	load_error("stacks = ( );\n", "unknown setting 'stacks'", "unknown top-level setting");
+	load_error("# nothing\n", "no stack", "no stack at all");
+	load_error("stack = ( { module = \"verdict\"; control = \"required\"; args = [ 1 ]; } );\n",
+		   "args must be", "non-string args");
+	load_error("\n @include \"/etc/passwd\"\nstack = ( );\n", ":2: @include is not allowed",
+		   "@include is refused");
+
+	struct policy p;
+	char err[1024] = "";
+	struct stack_result res;
+
+	ASSERT_INT_EQ(0, decide("stack = ( { module = \"newminor\"; control = \"required\"; args = [\"allow\"]; } );\n",
+				&res, err), "module built for ABI 1.99 loads");
+	ASSERT_INT_EQ(1, res.granted, "... and decides");
+
+	/* Trust: the file and its directory, as opened. */
+	/* Two different modules in one stack each get their own object. */
+	ASSERT_INT_EQ(0, decide("stack = ( { module = \"verdict\"; control = \"required\"; args = [\"deny\"]; },\n"
+				"  { module = \"newminor\"; control = \"optional\"; args = [\"allow\"]; } );\n",
+				&res, err), "two modules load");
+	ASSERT_INT_EQ(0, res.granted, "two modules: the first one's deny holds");
+	ASSERT_INT_EQ(0, (long)res.decider, "two modules: decided by the first");
+
+	write_conf(stack_of("required:allow"), 0666);
+	{
+		struct policy_source src = { conf, moddir, getuid() };
+
+		ASSERT_INT_EQ(-1, policy_load(&src, &p, err, sizeof(err)), "world-writable config refused");
+		ASSERT_STR_CONTAINS("writable by group or others", err, "world-writable message");
+		chmod(conf, 0620);
+		ASSERT_INT_EQ(-1, policy_load(&src, &p, err, sizeof(err)), "group-writable config refused");
+		chmod(conf, 0644);
+		chmod(dir, 0777);
+		ASSERT_INT_EQ(-1, policy_load(&src, &p, err, sizeof(err)), "world-writable directory refused");
+		ASSERT_STR_CONTAINS("directory is writable", err, "directory message");
+		chmod(dir, 0700);
+
+		char link[160];
+
+		snprintf(link, sizeof(link), "%s/link.conf", dir);
+		unlink(link);
+		if (symlink(conf, link) == 0) {
+			struct policy_source l = { link, moddir, getuid() };
+
+			ASSERT_INT_EQ(-1, policy_load(&l, &p, err, sizeof(err)), "symlinked config refused");
+			ASSERT_STR_CONTAINS("symbolic link", err, "symlink message");
+			unlink(link);
+		}
+		struct policy_source other = { conf, moddir, getuid() + 1 };
+
+		ASSERT_INT_EQ(-1, policy_load(&other, &p, err, sizeof(err)), "config of another owner refused");
+		ASSERT_STR_CONTAINS("is owned by uid", err, "owner message");
+
+		char mod[192];
+
+		snprintf(mod, sizeof(mod), "%s/verdict.so", moddir);
+		chmod(mod, 0666);
+		ASSERT_INT_EQ(-1, policy_load(&src, &p, err, sizeof(err)), "world-writable module refused");
+		ASSERT_STR_CONTAINS("verdict.so: file is writable", err, "module trust message");
+		chmod(mod, 0644);
+	}
+}
+
+int main(void)
+{
+	const char *built = getenv("BA_BUILT_MODULES");
+
+	if (built == NULL)
+		built = "tests/modules/.libs";
+	snprintf(dir, sizeof(dir), "/tmp/ba-stack-XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return 99;
+	snprintf(moddir, sizeof(moddir), "%s/modules", dir);
+	snprintf(conf, sizeof(conf), "%s/bridge-auth.conf", dir);
+	if (mkdir(moddir, 0755) < 0)
+		return 99;
+	copy_module(built, "verdict");
+	copy_module(built, "newminor");
+	copy_module(built, "abi2");
+	copy_module(built, "nosym");
+
+	truth_table();
+	requisite_stops();
+	reasons();
+	loading();
+
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		OK(0, "cleanup of %s", dir);
+	return tap_done();
+}
