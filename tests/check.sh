@@ -1,0 +1,41 @@
+#!/bin/bash
+# The whole test suite, from a clean tree: install dependencies, build out of
+# tree, run `make check` (unit tests as anyone; integration tests as root),
+# then print one closing line "N passed, N failed[, N skipped]".
+# Exit status: 0 only when nothing failed.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-$top/build-check}
+
+if [ "$(id -u)" = 0 ]; then
+	"$top/tests/deps.sh" || exit 1
+else
+	echo "check.sh: not root: dependencies not installed, integration tests will skip" >&2
+fi
+
+set -e
+cd "$top"
+[ -x configure ] || ./autogen.sh >/dev/null
+mkdir -p "$build"
+cd "$build"
+[ -f Makefile ] || "$top/configure" --sysconfdir=/etc --enable-sanitizers=${SANITIZERS:-no} >/dev/null
+make -j"$(nproc)" >/dev/null
+set +e
+make -j"$(nproc)" check
+status=$?
+
+# Count test points (TAP lines), not scripts: automake's own summary is per point too.
+count() {
+	local n
+	n=$(sed -n "s/^# $1: *//p" test-suite.log 2>/dev/null | head -1)
+	echo "${n:-0}"
+}
+passed=$(( $(count PASS) + $(count XFAIL) ))
+failed=$(( $(count FAIL) + $(count XPASS) + $(count ERROR) ))
+skipped=$(count SKIP)
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+	failed=1 # make itself failed (a build error, a crashed driver)
+fi
+echo "$passed passed, $failed failed, ${skipped:-0} skipped"
+[ "$failed" -eq 0 ]
