@@ -67,7 +67,7 @@ static void __attribute__((noreturn, format(printf, 2, 3))) fail(int status, con
 	if (request.caller)
 		log_request(request.caller->id.user, request.caller->id.uid, request.bridge,
 			    request.tap, status == EXIT_DENIED ? "denied" : "failed",
-			    request.module, request.reason ? request.reason : msg);
+			    request.module, status == EXIT_DENIED ? request.reason : msg);
 	exit(status);
 }
 
