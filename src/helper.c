@@ -105,6 +105,8 @@ static void check_socket(int fd)
 {
 	int type = 0, domain = 0, listening = 1;
 	socklen_t len = sizeof(int), len2 = sizeof(int), len3 = sizeof(int);
+	struct sockaddr_storage peer;
+	socklen_t peerlen = sizeof(peer);
 	struct stat st;
 
 	if (fstat(fd, &st) < 0)
@@ -112,7 +114,8 @@ static void check_socket(int fd)
 	if (!S_ISSOCK(st.st_mode) || getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ||
 	    getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len2) < 0 ||
 	    getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len3) < 0 ||
-	    domain != AF_UNIX || type != SOCK_STREAM || listening)
+	    domain != AF_UNIX || type != SOCK_STREAM || listening ||
+	    getpeername(fd, (struct sockaddr *)&peer, &peerlen) < 0)
 		fail(EXIT_USAGE, "--fd=%d: not a connected unix stream socket", fd);
 }
 

@@ -111,7 +111,8 @@ static char *read_policy(int fd, const char *path, char *err, size_t errlen)
 			char *bigger;
 
 			if (cap >= POLICY_MAX_BYTES) {
-				snprintf(err, errlen, "%s: larger than %d bytes", path, POLICY_MAX_BYTES);
+				snprintf(err, errlen, "%s: too large (at most %d bytes)", path,
+					 POLICY_MAX_BYTES - 2);
 				goto fail;
 			}
 			bigger = realloc(buf, cap * 2);
@@ -133,6 +134,9 @@ static char *read_policy(int fd, const char *path, char *err, size_t errlen)
 			break;
 		len += (size_t)r;
 	}
+	/* libconfig 1.5 wants a final newline after a trailing comment. */
+	if (len > 0 && buf[len - 1] != '\n')
+		buf[len++] = '\n';
 	buf[len] = '\0';
 	if (strlen(buf) != len) {
 		snprintf(err, errlen, "%s: contains a NUL byte", path);

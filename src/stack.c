@@ -36,6 +36,17 @@ static void host_log(const struct bridge_auth_host *host, int priority, const ch
 	va_end(ap);
 }
 
+static void log_module(const char *module, int priority, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void log_module(const char *module, int priority, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmodule(module, priority, fmt, ap);
+	va_end(ap);
+}
+
 /* Open (once) and ask one entry; anything but the four verdicts is an ERROR. */
 static enum bridge_auth_verdict ask(struct stack_entry *e, const struct bridge_auth_request *req,
 				    char reason[BRIDGE_AUTH_MSG_MAX])
@@ -121,6 +132,10 @@ void stack_run(struct policy *p, const struct bridge_auth_request *req, struct s
 			mark_first(&silent, i, reason);
 			continue;
 		}
+		/* An ERROR the control flag ignores still reaches the log. */
+		if (v == BRIDGE_AUTH_ERROR)
+			log_module(e->module, LOG_WARNING, "error (%s, line %d): %s",
+				   control_name(e->control), e->line, reason);
 		if (!(allow && e->control == CONTROL_OPTIONAL))
 			others_decided = true;
 		switch (e->control) {
