@@ -8,19 +8,50 @@ build=(autoconf automake libtool pkg-config make gcc
 tests=(iproute2 util-linux procps mandoc valgrind
        qemu-system-x86 qemu-system-common busybox-static cpio
        libpam-modules libpam-runtime passwd)
+# The directory test (modules/pam/tests/test-ldap.sh) runs its own slapd and
+# nslcd inside private namespaces; the packages must not configure the host.
+ldap=(slapd ldap-utils nslcd libnss-ldapd libpam-ldapd)
 
 if [ "$(id -u)" != 0 ]; then
 	echo "deps.sh: run as root (it calls apt-get)" >&2
 	exit 1
 fi
+installed() { dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q '^install ok installed$'; }
 missing=()
 for p in "${build[@]}" "${tests[@]}"; do
-	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
-		missing+=("$p")
+	installed "$p" || missing+=("$p")
 done
+missing_ldap=()
+for p in "${ldap[@]}"; do
+	installed "$p" || missing_ldap+=("$p")
+done
+export DEBIAN_FRONTEND=noninteractive
+if [ "${#missing[@]}" -gt 0 ] || [ "${#missing_ldap[@]}" -gt 0 ]; then
+	apt-get update -q
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
 	echo "deps.sh: installing ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q
 	apt-get install -y -q "${missing[@]}"
+fi
+if [ "${#missing_ldap[@]}" -gt 0 ]; then
+	echo "deps.sh: installing ${missing_ldap[*]} (no service started, host NSS and PAM untouched)"
+	# No database, no nsswitch.conf edits, no services started during install.
+	debconf-set-selections <<-'EOF'
+	slapd slapd/no_configuration boolean true
+	libnss-ldapd libnss-ldapd/nsswitch multiselect
+	libnss-ldapd libnss-ldapd/clean_nsswitch boolean false
+	libpam-ldapd libpam-ldapd/enable_shadow boolean false
+	nslcd nslcd/ldap-uris string ldap://127.0.0.1/
+	nslcd nslcd/ldap-base string dc=test
+	EOF
+	policy=/usr/sbin/policy-rc.d
+	made_policy=
+	if [ ! -e "$policy" ]; then
+		printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && made_policy=1
+	fi
+	apt-get install -y -q --no-install-recommends "${missing_ldap[@]}" || status=$?
+	[ -z "$made_policy" ] || rm -f "$policy"
+	[ "${status:-0}" -eq 0 ] || exit "$status"
+	# libpam-ldapd's postinst adds pam_ldap to the host's common-* files: undo.
+	pam-auth-update --package --remove ldap
 fi

@@ -35,7 +35,7 @@ if [ -z "${BA_IN_DEMO_NS:-}" ]; then
 	guest=$("$top/tests/guest.sh")
 	echo "== guest:     $guest"
 	export BA_IN_DEMO_NS=1 BA_GUEST=$guest
-	exec unshare --mount --net --pid --fork --mount-proc -- bash "$0"
+	exec unshare --mount --net --pid --fork --mount-proc -- bash "$top/tests/install-and-demo.sh"
 fi
 
 # ---- inside the throwaway namespaces --------------------------------------
@@ -70,7 +70,8 @@ qemu() { # qemu BRIDGE: boot the guest as the demo user on BRIDGE
 
 echo "== as user demo (uid 4242): qemu-system-x86_64 -netdev bridge,br=br0,helper=$helper"
 out=$(qemu br0 2>&1) || true
-printf '%s\n' "$out" | grep -E 'BA-GUEST|qemu-bridge-helper|bytes from' | sed 's/^/   /'
+printf '%s\n' "$out" | grep -aE 'BA-GUEST|qemu-bridge-helper|bytes from' |
+	sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/.*BA-GUEST/BA-GUEST/' -e 's/^/   /'
 if ! grep -q 'BA-GUEST: PING OK' <<<"$out"; then
 	printf '%s\n' "$out" | tail -30
 	echo "== FAILED: the guest did not reach the host over br0" >&2
