@@ -37,5 +37,16 @@ skipped=$(count SKIP)
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
 	failed=1 # make itself failed (a build error, a crashed driver)
 fi
+# The release tarball builds, installs, passes the suite and uninstalls cleanly.
+if [ "${DISTCHECK:-yes}" = yes ]; then
+	if make distcheck >distcheck.log 2>&1; then
+		echo "PASS: make distcheck"
+		passed=$((passed + 1))
+	else
+		tail -40 distcheck.log
+		echo "FAIL: make distcheck (see $build/distcheck.log)"
+		failed=$((failed + 1))
+	fi
+fi
 echo "$passed passed, $failed failed, ${skipped:-0} skipped"
 [ "$failed" -eq 0 ]

@@ -216,7 +216,13 @@ ba_enter_ns() {
 	fi
 	ba_require_root
 	local rc
-	BA_TMP=$(mktemp -d "${TMPDIR:-/tmp}/bridge-auth-$BA_TEST.XXXXXX") || ba_fatal "mktemp -d failed"
+	# Scratch space must lie outside every overlaid directory: a stage that
+	# installs under /tmp (make distcheck's prefix) has /tmp overlaid.
+	local base=${TMPDIR:-/tmp}
+	if [ -n "${BA_STAGE:-}" ] && [ -d "$BA_STAGE/${base#/}" ]; then
+		base=/var/tmp
+	fi
+	BA_TMP=$(mktemp -d "$base/bridge-auth-$BA_TEST.XXXXXX") || ba_fatal "mktemp -d failed"
 	# The namespace mounts a tmpfs here; only the empty directory is ours to remove.
 	trap 'rmdir -- "$BA_TMP" 2>/dev/null || rm -rf -- "$BA_TMP"' EXIT
 	# In the background, so that a signal to this process (make's, a
@@ -296,7 +302,10 @@ _ba_setup() {
 	fi
 	for top in $tops; do
 		case $top in
-		proc | sys | dev | run | tmp) ba_fatal "the stage installs into /$top: refusing to overlay it" ;;
+		proc | sys | dev | run) ba_fatal "the stage installs into /$top: refusing to overlay it" ;;
+		esac
+		case $BA_TMP in
+		"/$top"/*) ba_fatal "the stage installs into /$top, where the scratch space is" ;;
 		esac
 		[ -d "/$top" ] && [ ! -L "/$top" ] || ba_fatal "/$top is not a directory: cannot overlay it"
 		mkdir -p "$BA_TMP/ov/$top.upper" "$BA_TMP/ov/$top.work" || ba_fatal "mkdir overlay dirs for /$top"
