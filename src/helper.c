@@ -32,6 +32,7 @@
 #define PROG "qemu-bridge-helper"
 #define POLICY_FILE POLICYDIR "/bridge-auth.conf"
 #define SAFE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define REQUEST_TIMEOUT 30 /* seconds: a hung module or name service cannot hold a request */
 
 /* What the syslog line of this request says; filled in as the request goes. */
 static struct {
@@ -71,9 +72,19 @@ static void __attribute__((noreturn, format(printf, 2, 3))) fail(int status, con
 	exit(status);
 }
 
+static void timed_out(int sig)
+{
+	static const char msg[] = PROG ": the request took too long and was abandoned\n";
+
+	(void)sig;
+	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	_exit(EXIT_INTERNAL);
+}
+
 /* Whatever the caller left us: standard fds, signals, environment, umask, cwd. */
 static void scrub_process(void)
 {
+	struct sigaction alarm_action = { .sa_handler = timed_out };
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigset_t none;
 
@@ -86,6 +97,10 @@ static void scrub_process(void)
 	for (int sig = 1; sig < NSIG; sig++)
 		sigaction(sig, &dfl, NULL); /* fails harmlessly for KILL, STOP, and RT holes */
 	sigemptyset(&none);
+	/* Also replaces any alarm the caller left pending across exec. */
+	if (sigaction(SIGALRM, &alarm_action, NULL) < 0)
+		fail(EXIT_INTERNAL, "cannot set the request timeout: %s", strerror(errno));
+	alarm(REQUEST_TIMEOUT);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0 || clearenv() != 0 ||
 	    setenv("PATH", SAFE_PATH, 1) < 0 || chdir("/") < 0)
 		fail(EXIT_INTERNAL, "cannot reset the process state: %s", strerror(errno));
