@@ -1,0 +1,1 @@
+# (included by the top Makefile.am)
