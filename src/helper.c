@@ -65,6 +65,8 @@ static void __attribute__((noreturn, format(printf, 2, 3))) fail(int status, con
 	fprintf(stderr, PROG ": %s\n", msg);
 	if (status == EXIT_USAGE)
 		usage(stderr);
+	if (status == EXIT_DENIED) /* the bridge name is valid: printable, no space */
+		fprintf(stderr, PROG ": see: bridge-auth explain --bridge %s\n", request.bridge);
 	if (request.caller)
 		log_request(request.caller->id.user, request.caller->id.uid, request.bridge,
 			    request.tap, status == EXIT_DENIED ? "denied" : "failed",
@@ -198,7 +200,7 @@ int main(int argc, char **argv)
 	if (policy_load(&source, &policy, err, sizeof(err)) < 0)
 		fail(EXIT_CONFIG, "policy: %s", err);
 	req = (struct bridge_auth_request){ .caller = &caller.id, .bridge = args.bridge };
-	stack_run(&policy, &req, &verdict);
+	stack_run(&policy, &req, &verdict, NULL);
 	if (verdict.decider != STACK_NO_ENTRY) {
 		snprintf(decider, sizeof(decider), "%s", policy.entries[verdict.decider].module);
 		request.module = decider;
@@ -228,5 +230,6 @@ int main(int argc, char **argv)
 		fail(EXIT_NETWORK, "%s", err);
 	log_request(caller.id.user, caller.id.uid, args.bridge, tap, "granted", request.module,
 		    verdict.reason);
+	caller_free(&caller); /* nothing owed at exit: sanitized builds check that */
 	return EXIT_GRANTED;
 }

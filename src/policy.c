@@ -31,13 +31,34 @@ const char *control_name(enum control c)
 	return (unsigned)c < 4 ? control_names[c] : "?";
 }
 
-/* Owned by OWNER, writable by nobody else: the rule doas and sudo apply. */
-static int trusted(const struct stat *st, uid_t owner, const char *what, const char *path,
-		   char *err, size_t errlen)
+/* Where problems go: NULL in the helper (stop at the first), a sink in `check`. */
+struct report {
+	void (*problem)(void *ctx, const char *text);
+	void *ctx;
+	unsigned count;
+};
+
+/* One problem in ERR: -1 to stop (no report), 0 to go on after reporting it. */
+static int problem(struct report *r, const char *err)
 {
-	if (st->st_uid != owner) {
-		snprintf(err, errlen, "%s: %s is owned by uid %u, not %u", path, what,
-			 (unsigned)st->st_uid, (unsigned)owner);
+	if (r == NULL)
+		return -1;
+	r->problem(r->ctx, err);
+	r->count++;
+	return 0;
+}
+
+/* Owned by OWNER (or ALT), writable by nobody else: the rule doas and sudo apply. */
+static int trusted(const struct stat *st, uid_t owner, uid_t alt, const char *what,
+		   const char *path, char *err, size_t errlen)
+{
+	if (st->st_uid != owner && st->st_uid != alt) {
+		if (alt != owner)
+			snprintf(err, errlen, "%s: %s is owned by uid %u, not %u or %u", path, what,
+				 (unsigned)st->st_uid, (unsigned)owner, (unsigned)alt);
+		else
+			snprintf(err, errlen, "%s: %s is owned by uid %u, not %u", path, what,
+				 (unsigned)st->st_uid, (unsigned)owner);
 		return -1;
 	}
 	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
@@ -48,9 +69,12 @@ static int trusted(const struct stat *st, uid_t owner, const char *what, const c
 	return 0;
 }
 
-/* Open DIR/NAME without following a final symlink, and check dir and file as opened. */
-static int open_trusted(const char *dir, const char *name, uid_t owner, const char *display,
-			char *err, size_t errlen)
+/*
+ * Open DIR/NAME without following a final symlink, and check dir and file as
+ * opened: each owned by OWNER or ALT.
+ */
+static int open_trusted(const char *dir, const char *name, uid_t owner, uid_t alt,
+			const char *display, char *err, size_t errlen)
 {
 	struct stat st;
 	int dfd, fd;
@@ -65,7 +89,7 @@ static int open_trusted(const char *dir, const char *name, uid_t owner, const ch
 		close(dfd);
 		return -1;
 	}
-	if (trusted(&st, owner, "directory", dir, err, errlen) < 0) {
+	if (trusted(&st, owner, alt, "directory", dir, err, errlen) < 0) {
 		close(dfd);
 		return -1;
 	}
@@ -86,7 +110,7 @@ static int open_trusted(const char *dir, const char *name, uid_t owner, const ch
 		close(fd);
 		return -1;
 	}
-	if (trusted(&st, owner, "file", display, err, errlen) < 0) {
+	if (trusted(&st, owner, alt, "file", display, err, errlen) < 0) {
 		close(fd);
 		return -1;
 	}
@@ -186,7 +210,7 @@ static int load_module(const struct policy_source *src, struct stack_entry *e, c
 
 	snprintf(file, sizeof(file), "%s.so", e->module);
 	snprintf(display, sizeof(display), "%s/%s", src->moduledir, file);
-	fd = open_trusted(src->moduledir, file, src->owner, display, err, errlen);
+	fd = open_trusted(src->moduledir, file, src->owner, src->owner, display, err, errlen);
 	if (fd < 0) {
 		char why[512];
 
@@ -227,6 +251,9 @@ static int load_module(const struct policy_source *src, struct stack_entry *e, c
 		return -1;
 	}
 	e->mod = mod;
+	/* An older module's struct ends before validate: never read past it. */
+	if (BRIDGE_AUTH_ABI_MINOR_OF(v) >= 1)
+		e->validate = mod->validate;
 	return 0;
 }
 
@@ -242,12 +269,13 @@ static int parse_control(const char *s, enum control *c)
 
 /* One { module = ...; control = ...; args = [...]; } entry. */
 static int parse_entry(const struct policy_source *src, config_setting_t *s, struct stack_entry *e,
-		       char *err, size_t errlen)
+		       struct report *r, char *err, size_t errlen)
 {
 	const char *path = src->path;
 	config_setting_t *args = NULL;
 	const char *module = NULL, *control = NULL;
 	int line = (int)config_setting_source_line(s);
+	bool bad = false; /* a problem was reported, the entry is unusable */
 
 	e->line = line;
 	if (!config_setting_is_group(s)) {
@@ -267,32 +295,44 @@ static int parse_entry(const struct policy_source *src, config_setting_t *s, str
 		} else if (strcmp(name, "args") == 0 &&
 			   (config_setting_is_array(m) || config_setting_is_list(m))) {
 			args = m;
-		} else if (strcmp(name, "module") == 0 || strcmp(name, "control") == 0) {
-			snprintf(err, errlen, "%s:%d: %s must be a string", path, mline, name);
-			return -1;
-		} else if (strcmp(name, "args") == 0) {
-			snprintf(err, errlen, "%s:%d: args must be a list of strings [ \"...\", ... ]",
-				 path, mline);
-			return -1;
 		} else {
-			snprintf(err, errlen, "%s:%d: unknown setting '%s' in a stack entry", path, mline,
-				 name);
-			return -1;
+			if (strcmp(name, "module") == 0 || strcmp(name, "control") == 0)
+				snprintf(err, errlen, "%s:%d: %s must be a string", path, mline, name);
+			else if (strcmp(name, "args") == 0)
+				snprintf(err, errlen,
+					 "%s:%d: args must be a list of strings [ \"...\", ... ]",
+					 path, mline);
+			else
+				snprintf(err, errlen, "%s:%d: unknown setting '%s' in a stack entry",
+					 path, mline, name);
+			if (problem(r, err) < 0)
+				return -1;
+			bad = true;
 		}
 	}
 	if (module == NULL || control == NULL) {
 		snprintf(err, errlen, "%s:%d: a stack entry needs both module and control", path, line);
-		return -1;
+		if (problem(r, err) < 0)
+			return -1;
+		bad = true;
 	}
-	if (!module_name_valid(module)) {
+	if (module != NULL && !module_name_valid(module)) {
 		snprintf(err, errlen, "%s:%d: '%s' is not a module name (letters, digits, _ and -)",
 			 path, line, module);
-		return -1;
+		if (problem(r, err) < 0)
+			return -1;
+		bad = true;
 	}
-	if (parse_control(control, &e->control) < 0) {
+	if (control != NULL && parse_control(control, &e->control) < 0) {
 		snprintf(err, errlen,
 			 "%s:%d: unknown control '%s' (required, requisite, sufficient or optional)",
 			 path, line, control);
+		if (problem(r, err) < 0)
+			return -1;
+		bad = true;
+	}
+	if (bad) {
+		err[0] = '\0'; /* reported already */
 		return -1;
 	}
 	e->module = strdup(module);
@@ -324,7 +364,7 @@ static int parse_entry(const struct policy_source *src, config_setting_t *s, str
 }
 
 static int parse_policy(const struct policy_source *src, config_t *cfg, struct policy *p,
-			char *err, size_t errlen)
+			struct report *r, char *err, size_t errlen)
 {
 	config_setting_t *root = config_root_setting(cfg), *stack = NULL;
 
@@ -334,7 +374,9 @@ static int parse_policy(const struct policy_source *src, config_t *cfg, struct p
 		if (strcmp(config_setting_name(s), "stack") != 0) {
 			snprintf(err, errlen, "%s:%d: unknown setting '%s'", src->path,
 				 (int)config_setting_source_line(s), config_setting_name(s));
-			return -1;
+			if (problem(r, err) < 0)
+				return -1;
+			continue;
 		}
 		stack = s;
 	}
@@ -361,19 +403,28 @@ static int parse_policy(const struct policy_source *src, config_t *cfg, struct p
 		struct stack_entry *e = &p->entries[i];
 		char where[4200];
 
-		if (parse_entry(src, config_setting_get_elem(stack, (unsigned)i), e, err, errlen) < 0)
-			return -1;
+		if (parse_entry(src, config_setting_get_elem(stack, (unsigned)i), e, r, err, errlen) < 0) {
+			/* parse_entry reported its own problems; only "out of memory" is left */
+			if (r == NULL || (err[0] != '\0' && problem(r, err) < 0))
+				return -1;
+			continue;
+		}
 		snprintf(where, sizeof(where), "%s:%d", src->path, e->line);
 		for (size_t j = 0; j < i && e->mod == NULL; j++)
-			if (strcmp(p->entries[j].module, e->module) == 0)
-				e->mod = p->entries[j].mod; /* one object, one state per entry */
-		if (e->mod == NULL && load_module(src, e, where, err, errlen) < 0)
+			if (p->entries[j].module && strcmp(p->entries[j].module, e->module) == 0) {
+				/* one object, one state per entry */
+				e->mod = p->entries[j].mod;
+				e->validate = p->entries[j].validate;
+			}
+		if (e->mod == NULL && load_module(src, e, where, err, errlen) < 0 &&
+		    problem(r, err) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-int policy_load(const struct policy_source *src, struct policy *p, char *err, size_t errlen)
+static int load(const struct policy_source *src, const uid_t *also, struct policy *p,
+		struct report *r, char *err, size_t errlen)
 {
 	char *dir = NULL, *base = NULL, *text = NULL;
 	config_t cfg;
@@ -393,7 +444,8 @@ int policy_load(const struct policy_source *src, struct policy *p, char *err, si
 		snprintf(err, errlen, "%s: the policy path must be absolute", src->path);
 		goto done;
 	}
-	fd = open_trusted(dirname(dir), basename(base), src->owner, src->path, err, errlen);
+	fd = open_trusted(dirname(dir), basename(base), src->owner, also ? *also : src->owner,
+			  src->path, err, errlen);
 	if (fd < 0)
 		goto done;
 	text = read_policy(fd, src->path, err, errlen);
@@ -405,15 +457,34 @@ int policy_load(const struct policy_source *src, struct policy *p, char *err, si
 			 config_error_text(&cfg));
 		goto done;
 	}
-	rc = parse_policy(src, &cfg, p, err, errlen);
+	rc = parse_policy(src, &cfg, p, r, err, errlen);
 done:
 	config_destroy(&cfg);
 	free(text);
 	free(dir);
 	free(base);
-	if (rc < 0)
-		policy_free(p);
 	return rc;
+}
+
+int policy_load(const struct policy_source *src, struct policy *p, char *err, size_t errlen)
+{
+	if (load(src, NULL, p, NULL, err, errlen) < 0) {
+		policy_free(p);
+		return -1;
+	}
+	return 0;
+}
+
+unsigned policy_check(const struct policy_source *src, const uid_t *also, struct policy *p,
+		      void (*problem_fn)(void *ctx, const char *text), void *ctx)
+{
+	struct report r = { problem_fn, ctx, 0 };
+	char err[4096];
+
+	/* With a sink, load() fails only on what ends the reading of the file. */
+	if (load(src, also, p, &r, err, sizeof(err)) < 0)
+		problem(&r, err);
+	return r.count;
 }
 
 /* dlclose, and free the /proc name only if the object is really gone. */
@@ -439,7 +510,7 @@ void policy_free(struct policy *p)
 	for (size_t i = p->n; p->entries && i-- > 0;) {
 		struct stack_entry *e = &p->entries[i];
 
-		if (e->opened && e->mod->close)
+		if (e->opened && e->mod && e->mod->close)
 			e->mod->close(e->state);
 		if (e->dl)
 			unload(e);

@@ -22,6 +22,10 @@ struct stack_entry {
 	void *dl;         /* dlopen handle */
 	int fd;           /* the checked module file, open while loaded (its name in /proc) */
 	const struct bridge_auth_module *mod;
+	/* mod->validate, read only from a module built for ABI 1.1 or later */
+	int (*validate)(void *state, const struct bridge_auth_host *host,
+			const struct bridge_auth_caller *as, bridge_auth_problem_fn *problem,
+			void *ctx);
 	bool opened;      /* open() was called and succeeded: close() is owed */
 	void *state;      /* the module's, from open() */
 };
@@ -41,6 +45,20 @@ struct policy_source {
 /* Load and trust-check the configuration and every module.  -1 with ERR on any problem. */
 int policy_load(const struct policy_source *src, struct policy *p, char *err, size_t errlen);
 void policy_free(struct policy *p);
+
+/*
+ * For `bridge-auth check`: load what can be loaded, and report every problem
+ * (one line each, "FILE:LINE: ..." where there is a line) to PROBLEM instead
+ * of stopping at the first.  Returns the number of problems.  Entries that
+ * failed keep mod == NULL: P describes the file, it must never decide.
+ * policy_free() P afterwards in every case.
+ *
+ * ALSO, when not NULL, is a second uid accepted as the owner of the
+ * configuration file and its directory: a user checking a file of their
+ * own, with their own privileges.  Modules must still be SRC->owner's.
+ */
+unsigned policy_check(const struct policy_source *src, const uid_t *also, struct policy *p,
+		      void (*problem)(void *ctx, const char *text), void *ctx);
 
 const char *control_name(enum control c);
 

@@ -9,6 +9,47 @@
 #include "log.h"
 #include "stack.h"
 
+static void (*log_hook)(void *ctx, const char *module, int priority, const char *line);
+static void *log_hook_ctx;
+
+void stack_set_log(void (*fn)(void *ctx, const char *module, int priority, const char *line),
+		   void *ctx)
+{
+	log_hook = fn;
+	log_hook_ctx = ctx;
+}
+
+static void vlog_module(const char *module, int priority, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+static void vlog_module(const char *module, int priority, const char *fmt, va_list ap)
+{
+	char line[1024];
+
+	if (log_hook == NULL) {
+		log_vmodule(module, priority, fmt, ap);
+		return;
+	}
+	vsnprintf(line, sizeof(line), fmt, ap);
+	log_sanitize(line);
+	log_hook(log_hook_ctx, module, priority, line);
+}
+
+const char *effect_name(enum stack_effect e)
+{
+	switch (e) {
+	case STACK_YES: return "counts as a yes";
+	case STACK_OPTIONAL_YES: return "counts as a yes only if no other module decides";
+	case STACK_WILL_FAIL: return "request will fail";
+	case STACK_FAIL_NOW: return "fail now";
+	case STACK_GRANT_NOW: return "granted now";
+	case STACK_OVERRULED: return "ignored: an earlier failure stands";
+	case STACK_IGNORED: return "ignored";
+	case STACK_NO_OPINION: return "no opinion";
+	case STACK_NOT_REACHED: return "not reached";
+	}
+	return "?";
+}
+
 const char *verdict_name(enum bridge_auth_verdict v)
 {
 	switch (v) {
@@ -32,7 +73,7 @@ static void host_log(const struct bridge_auth_host *host, int priority, const ch
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_vmodule(e->module, priority, fmt, ap);
+	vlog_module(e->module, priority, fmt, ap);
 	va_end(ap);
 }
 
@@ -43,34 +84,48 @@ static void log_module(const char *module, int priority, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_vmodule(module, priority, fmt, ap);
+	vlog_module(module, priority, fmt, ap);
 	va_end(ap);
+}
+
+static struct bridge_auth_host host_for(struct stack_entry *e)
+{
+	return (struct bridge_auth_host){
+		.version = BRIDGE_AUTH_ABI_VERSION,
+		.open_as_caller = host_open_as_caller,
+		.log = host_log,
+		.priv = e,
+	};
+}
+
+/* Open E once.  -1 with the module's message in ERR (size BRIDGE_AUTH_MSG_MAX). */
+static int entry_open(struct stack_entry *e, const struct bridge_auth_host *host, char *err)
+{
+	err[0] = '\0';
+	if (!e->opened && e->mod->open &&
+	    e->mod->open(&e->state, e->argc, (const char *const *)e->argv, host, err) != 0) {
+		err[BRIDGE_AUTH_MSG_MAX - 1] = '\0';
+		if (err[0] == '\0')
+			snprintf(err, BRIDGE_AUTH_MSG_MAX, "no reason given");
+		return -1;
+	}
+	e->opened = true;
+	return 0;
 }
 
 /* Open (once) and ask one entry; anything but the four verdicts is an ERROR. */
 static enum bridge_auth_verdict ask(struct stack_entry *e, const struct bridge_auth_request *req,
 				    char reason[BRIDGE_AUTH_MSG_MAX])
 {
-	struct bridge_auth_host host = {
-		.version = BRIDGE_AUTH_ABI_VERSION,
-		.open_as_caller = host_open_as_caller,
-		.log = host_log,
-		.priv = e,
-	};
+	struct bridge_auth_host host = host_for(e);
+	char err[BRIDGE_AUTH_MSG_MAX];
 	enum bridge_auth_verdict v;
 
 	reason[0] = '\0';
-	if (!e->opened && e->mod->open) {
-		char err[BRIDGE_AUTH_MSG_MAX] = "";
-
-		if (e->mod->open(&e->state, e->argc, (const char *const *)e->argv, &host, err) != 0) {
-			err[BRIDGE_AUTH_MSG_MAX - 1] = '\0';
-			snprintf(reason, BRIDGE_AUTH_MSG_MAX, "cannot start: %s",
-				 err[0] ? err : "no reason given");
-			return BRIDGE_AUTH_ERROR;
-		}
+	if (entry_open(e, &host, err) < 0) {
+		snprintf(reason, BRIDGE_AUTH_MSG_MAX, "cannot start: %.240s", err);
+		return BRIDGE_AUTH_ERROR;
 	}
-	e->opened = true;
 	v = e->mod->check(e->state, req, &host, reason);
 	reason[BRIDGE_AUTH_MSG_MAX - 1] = '\0';
 	switch (v) {
@@ -114,26 +169,36 @@ static void mark_first(struct mark *m, size_t i, const char *reason)
  *   optional    ALLOW: a yes only if no other module decided;  DENY/ERROR: ignored
  * IGNORE never counts.  Granted only with a yes and no failure.
  */
-void stack_run(struct policy *p, const struct bridge_auth_request *req, struct stack_result *res)
+static void trace_step(const struct stack_trace *t, size_t i, enum bridge_auth_verdict v,
+		       const char *reason, enum stack_effect effect)
 {
+	if (t != NULL && t->step != NULL)
+		t->step(t->ctx, i, v, reason, effect);
+}
+
+void stack_run(struct policy *p, const struct bridge_auth_request *req, struct stack_result *res,
+	       const struct stack_trace *trace)
+{
+	size_t i;
 	struct mark fail = { STACK_NO_ENTRY, "" }, yes = { STACK_NO_ENTRY, "" };
 	struct mark opt_yes = { STACK_NO_ENTRY, "" }, silent = { STACK_NO_ENTRY, "" };
 	enum bridge_auth_verdict fail_verdict = BRIDGE_AUTH_DENY;
 	bool others_decided = false; /* a verdict other than IGNORE or an optional ALLOW */
 
 	*res = (struct stack_result){ .decider = STACK_NO_ENTRY, .verdict = BRIDGE_AUTH_DENY };
-	for (size_t i = 0; i < p->n; i++) {
+	for (i = 0; i < p->n; i++) {
 		struct stack_entry *e = &p->entries[i];
 		char reason[BRIDGE_AUTH_MSG_MAX];
 		enum bridge_auth_verdict v = ask(e, req, reason);
 		bool allow = v == BRIDGE_AUTH_ALLOW;
 
 		if (v == BRIDGE_AUTH_IGNORE) {
+			trace_step(trace, i, v, reason, STACK_NO_OPINION);
 			mark_first(&silent, i, reason);
 			continue;
 		}
-		/* An ERROR the control flag ignores still reaches the log. */
-		if (v == BRIDGE_AUTH_ERROR)
+		/* An ERROR the control flag ignores still reaches the log (a tool's trace has it). */
+		if (v == BRIDGE_AUTH_ERROR && log_hook == NULL)
 			log_module(e->module, LOG_WARNING, "error (%s, line %d): %s",
 				   control_name(e->control), e->line, reason);
 		if (!(allow && e->control == CONTROL_OPTIONAL))
@@ -142,24 +207,34 @@ void stack_run(struct policy *p, const struct bridge_auth_request *req, struct s
 		case CONTROL_REQUIRED:
 		case CONTROL_REQUISITE:
 			if (allow) {
+				trace_step(trace, i, v, reason, STACK_YES);
 				mark_first(&yes, i, reason);
 				break;
 			}
 			if (fail.i == STACK_NO_ENTRY)
 				fail_verdict = v;
 			mark_first(&fail, i, reason);
-			if (e->control == CONTROL_REQUISITE)
+			if (e->control == CONTROL_REQUISITE) {
+				trace_step(trace, i, v, reason, STACK_FAIL_NOW);
+				i++;
 				goto done;
+			}
+			trace_step(trace, i, v, reason, STACK_WILL_FAIL);
 			break;
 		case CONTROL_SUFFICIENT:
 			if (allow && fail.i == STACK_NO_ENTRY) {
+				trace_step(trace, i, v, reason, STACK_GRANT_NOW);
 				res->granted = true;
 				set_result(res, i, v, reason);
+				for (i++; i < p->n; i++)
+					trace_step(trace, i, 0, "", STACK_NOT_REACHED);
 				return;
 			}
+			trace_step(trace, i, v, reason, allow ? STACK_OVERRULED : STACK_IGNORED);
 			mark_first(&silent, i, reason);
 			break;
 		case CONTROL_OPTIONAL:
+			trace_step(trace, i, v, reason, allow ? STACK_OPTIONAL_YES : STACK_IGNORED);
 			if (allow)
 				mark_first(&opt_yes, i, reason);
 			else
@@ -168,6 +243,8 @@ void stack_run(struct policy *p, const struct bridge_auth_request *req, struct s
 		}
 	}
 done:
+	for (; i < p->n; i++)
+		trace_step(trace, i, 0, "", STACK_NOT_REACHED);
 	if (fail.i != STACK_NO_ENTRY) {
 		set_result(res, fail.i, fail_verdict, fail.reason);
 	} else if (yes.i != STACK_NO_ENTRY) {
@@ -184,4 +261,50 @@ done:
 		snprintf(res->reason, sizeof(res->reason), "%s",
 			 p->n ? "no module allowed it" : "the stack is empty");
 	}
+}
+
+/* A problem of entry E, for stack_validate()'s caller. */
+struct validate_ctx {
+	void (*problem)(void *ctx, size_t entry, const char *text);
+	void *ctx;
+	size_t entry;
+	unsigned count;
+};
+
+static void validate_problem(void *ctx, const char *text)
+{
+	struct validate_ctx *v = ctx;
+	char line[1024];
+
+	snprintf(line, sizeof(line), "%s", text ? text : "(no text)");
+	log_sanitize(line);
+	v->problem(v->ctx, v->entry, line);
+	v->count++;
+}
+
+unsigned stack_validate(struct policy *p, const struct bridge_auth_caller *as,
+			void (*problem)(void *ctx, size_t entry, const char *text), void *ctx)
+{
+	struct validate_ctx v = { problem, ctx, 0, 0 };
+
+	for (size_t i = 0; i < p->n; i++) {
+		struct stack_entry *e = &p->entries[i];
+		struct bridge_auth_host host;
+		char err[BRIDGE_AUTH_MSG_MAX];
+		unsigned before = v.count;
+
+		if (e->mod == NULL)
+			continue; /* not loaded: policy_check() said why */
+		host = host_for(e);
+		v.entry = i;
+		if (entry_open(e, &host, err) < 0) { /* its arguments, most likely */
+			validate_problem(&v, err);
+			continue;
+		}
+		if (e->validate == NULL)
+			continue;
+		if (e->validate(e->state, &host, as, validate_problem, &v) != 0 && v.count == before)
+			validate_problem(&v, "validation failed (no reason given)");
+	}
+	return v.count;
 }

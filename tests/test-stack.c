@@ -69,7 +69,7 @@ static int decide(const char *text, struct stack_result *res, char *err)
 
 	if (load(text, &p, err) < 0)
 		return -1;
-	stack_run(&p, &req, res);
+	stack_run(&p, &req, res, NULL);
 	policy_free(&p);
 	return 0;
 }
@@ -306,6 +306,157 @@ static void loading(void)
 	}
 }
 
+/* ------------------------------------------------------------ the trace explain prints */
+
+static char effects[512];
+
+static void on_step(void *ctx, size_t i, enum bridge_auth_verdict v, const char *reason,
+		    enum stack_effect e)
+{
+	static const char *const codes[] = {
+		[STACK_YES] = "yes", [STACK_OPTIONAL_YES] = "opt-yes",
+		[STACK_WILL_FAIL] = "will-fail", [STACK_FAIL_NOW] = "fail-now",
+		[STACK_GRANT_NOW] = "grant-now", [STACK_OVERRULED] = "overruled",
+		[STACK_IGNORED] = "ignored", [STACK_NO_OPINION] = "no-opinion",
+		[STACK_NOT_REACHED] = "not-reached",
+	};
+	size_t *next = ctx;
+	size_t len = strlen(effects);
+
+	if (i != (*next)++)
+		snprintf(effects + len, sizeof(effects) - len, "%sOUT-OF-ORDER", len ? "," : "");
+	else
+		snprintf(effects + len, sizeof(effects) - len, "%s%s", len ? "," : "", codes[e]);
+}
+
+/* SPEC's traced run shows EXPECT, and decides as the untraced run. */
+static void trace_row(const char *spec, const char *expect)
+{
+	gid_t groups[1] = { 100 };
+	struct bridge_auth_caller alice = { 4001, 4001, "alice", groups, 1 };
+	struct bridge_auth_request req = { &alice, "br0" };
+	struct stack_result traced, plain;
+	size_t next = 0;
+	struct stack_trace trace = { on_step, &next };
+	struct policy p;
+	char err[1024] = "", name[600];
+
+	effects[0] = '\0';
+	snprintf(name, sizeof(name), "trace [%s]: %s", spec, expect);
+	if (load(stack_of(spec), &p, err) < 0) {
+		OK(0, "%s (load failed: %s)", name, err);
+		return;
+	}
+	stack_run(&p, &req, &traced, &trace);
+	policy_free(&p);
+	ASSERT_STR_EQ(expect, effects, name);
+	decide(stack_of(spec), &plain, err);
+	OK(traced.granted == plain.granted && traced.decider == plain.decider &&
+	   strcmp(traced.reason, plain.reason) == 0, "trace [%s]: same decision as without a trace", spec);
+}
+
+static void tracing(void)
+{
+	trace_row("required:allow", "yes");
+	trace_row("required:deny required:allow", "will-fail,yes");
+	trace_row("required:error requisite:deny required:allow", "will-fail,fail-now,not-reached");
+	trace_row("requisite:open-fails optional:allow", "fail-now,not-reached");
+	trace_row("sufficient:allow required:deny optional:allow", "grant-now,not-reached,not-reached");
+	trace_row("required:deny sufficient:allow", "will-fail,overruled");
+	trace_row("sufficient:deny optional:error optional:allow required:ignore",
+		  "ignored,ignored,opt-yes,no-opinion");
+	trace_row("optional:bogus sufficient:ignore", "ignored,no-opinion");
+	trace_row("required:allow sufficient:allow required:deny", "yes,grant-now,not-reached");
+}
+
+/* ------------------------------------------------------------ check: every problem */
+
+static char problems[8192];
+
+static void add_problem(void *ctx, const char *text)
+{
+	size_t len = strlen(problems);
+
+	snprintf(problems + len, sizeof(problems) - len, "%s\n", text);
+}
+
+static void add_entry_problem(void *ctx, size_t entry, const char *text)
+{
+	size_t len = strlen(problems);
+
+	snprintf(problems + len, sizeof(problems) - len, "[%zu] %s\n", entry, text);
+}
+
+static void checking(void)
+{
+	struct policy_source src = { conf, moddir, getuid() };
+	struct policy p;
+	gid_t groups[1] = { 100 };
+	struct bridge_auth_caller as = { getuid(), getgid(), "tester", groups, 1 };
+	char expect[512];
+	unsigned n;
+	uid_t me = getuid();
+
+	problems[0] = '\0';
+	write_conf("stack = (\n"
+		   "  { module = \"verdict\"; control = \"required\"; args = [\"allow\", \"problems\"]; },\n"
+		   "  { module = \"nope\"; control = \"required\"; },\n"
+		   "  { module = \"verdict\"; control = \"sometimes\"; },\n"
+		   "  { module = \"verdict\"; control = \"optional\"; args = [\"open-fails\"]; },\n"
+		   "  { module = \"old10\"; control = \"optional\"; },\n"
+		   "  { module = \"verdict\"; control = \"optional\"; args = [\"allow\", \"validate-fails\"]; },\n"
+		   "  { module = \"abi2\"; control = \"optional\"; args = [\"allow\"]; },\n"
+		   "  { module = \"verdict\"; colour = 1; }\n"
+		   ");\n"
+		   "colour = 1;\n", 0644);
+	n = policy_check(&src, NULL, &p, add_problem, NULL);
+	ASSERT_INT_EQ(6, n, "check: every problem of the file, not the first");
+	snprintf(expect, sizeof(expect), "%s:11: unknown setting 'colour'\n", conf);
+	ASSERT_STR_CONTAINS(expect, problems, "check: unknown top-level setting, located");
+	snprintf(expect, sizeof(expect), "%s:3: module nope: ", conf);
+	ASSERT_STR_CONTAINS(expect, problems, "check: missing module, located");
+	snprintf(expect, sizeof(expect), "%s:4: unknown control 'sometimes'", conf);
+	ASSERT_STR_CONTAINS(expect, problems, "check: unknown control, located");
+	snprintf(expect, sizeof(expect), "%s:8: module abi2: built for ABI 2.0, this helper speaks 1.x", conf);
+	ASSERT_STR_CONTAINS(expect, problems, "check: other ABI major, located");
+	snprintf(expect, sizeof(expect), "%s:9: unknown setting 'colour' in a stack entry", conf);
+	ASSERT_STR_CONTAINS(expect, problems, "check: two problems of one entry: the setting...");
+	snprintf(expect, sizeof(expect), "%s:9: a stack entry needs both module and control", conf);
+	ASSERT_STR_CONTAINS(expect, problems, "check: ... and the missing control");
+	ASSERT_INT_EQ(8, p.n, "check: every entry is kept");
+	OK(p.entries[1].mod == NULL && p.entries[2].mod == NULL && p.entries[6].mod == NULL &&
+	   p.entries[7].mod == NULL, "check: the entries in error have no module");
+	OK(p.entries[4].mod != NULL && p.entries[4].validate == NULL,
+	   "check: a 1.0 module loads, and its (absent) validate is never read");
+	OK(p.entries[0].validate != NULL, "check: a 1.1 module's validate is read");
+
+	problems[0] = '\0';
+	n = stack_validate(&p, &as, add_entry_problem, NULL);
+	ASSERT_INT_EQ(4, n, "validate: open() errors and modules' problems");
+	ASSERT_STR_CONTAINS("[0] /nowhere/verdict.conf:7: first problem\n", problems,
+			    "validate: a module's located problem");
+	ASSERT_STR_CONTAINS("[0] second problem, ?[31mwith no place\n", problems,
+			    "validate: a second problem of the same module, control bytes made inert");
+	ASSERT_STR_CONTAINS("[3] asked to fail\n", problems, "validate: open() error of its entry");
+	ASSERT_STR_CONTAINS("[5] validation failed (no reason given)\n", problems,
+			    "validate: a failure without a problem still counts");
+	policy_free(&p);
+
+	/* A user's own file: trusted when ALSO names them, never otherwise. */
+	write_conf("stack = ( );\n", 0644);
+	src.owner = me + 1;
+	problems[0] = '\0';
+	ASSERT_INT_EQ(0, policy_check(&src, &me, &p, add_problem, NULL),
+		      "check: a file of the user's own, for that user");
+	policy_free(&p);
+	ASSERT_INT_EQ(1, policy_check(&src, NULL, &p, add_problem, NULL),
+		      "check: the same file, for root's rules");
+	ASSERT_STR_CONTAINS("is owned by uid", problems, "check: ... says who owns it");
+	policy_free(&p);
+	ASSERT_INT_EQ(-1, policy_load(&src, &p, expect, sizeof(expect)),
+		      "the helper's policy_load never trusts the user's file");
+}
+
 int main(void)
 {
 	const char *built = getenv("BA_BUILT_MODULES");
@@ -323,11 +474,14 @@ int main(void)
 	copy_module(built, "newminor");
 	copy_module(built, "abi2");
 	copy_module(built, "nosym");
+	copy_module(built, "old10");
 
 	truth_table();
 	requisite_stops();
 	reasons();
 	loading();
+	tracing();
+	checking();
 
 	char cmd[128];
 

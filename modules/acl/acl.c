@@ -59,6 +59,23 @@ static enum bridge_auth_verdict acl_check(void *state, const struct bridge_auth_
 	return acl_decide(state, req->bridge, &src, reason, BRIDGE_AUTH_MSG_MAX);
 }
 
+/* Every syntax error of every file, read as AS: what the helper would refuse on. */
+static int acl_validate_files(void *state, const struct bridge_auth_host *host,
+			      const struct bridge_auth_caller *as, bridge_auth_problem_fn *problem,
+			      void *ctx)
+{
+	struct acl_ctx c = { host, as };
+	struct acl_source src = {
+		.open = acl_open_file,
+		.debug = acl_debug,
+		.ctx = &c,
+		.user = as->user,
+		.uid = as->uid,
+	};
+
+	return acl_validate(state, &src, problem, ctx) == 0 ? 0 : -1;
+}
+
 static void acl_close(void *state)
 {
 	free(state);
@@ -70,4 +87,5 @@ const struct bridge_auth_module bridge_auth_module = {
 	.open = acl_open,
 	.check = acl_check,
 	.close = acl_close,
+	.validate = acl_validate_files,
 };

@@ -24,6 +24,11 @@
 
 /* Longest piece of a file echoed in a message. */
 #define TOKEN_SHOW 32
+/* acl_validate() stops after this many problems. */
+#define ACL_MAX_PROBLEMS 100
+/* read_line(): the line is bad but the file goes on; the file cannot be read. */
+#define LINE_BAD (-1)
+#define FILE_BAD (-2)
 
 struct walk {
 	const struct acl_source *src;
@@ -39,6 +44,10 @@ struct walk {
 	int depth;
 	unsigned files;
 	unsigned long rules;
+	/* acl_validate(): every error goes here, and the walk goes on. */
+	void (*problem)(void *ctx, const char *text);
+	void *problem_ctx;
+	unsigned problems;
 };
 
 static int fail(struct walk *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -49,6 +58,13 @@ static int fail(struct walk *w, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(w->msg, w->msgsize, fmt, ap);
 	va_end(ap);
+	if (w->problem != NULL) {
+		if (w->problems < ACL_MAX_PROBLEMS)
+			w->problem(w->problem_ctx, w->msg);
+		else if (w->problems == ACL_MAX_PROBLEMS)
+			w->problem(w->problem_ctx, "too many problems; the rest were not checked");
+		w->problems++;
+	}
 	return -1;
 }
 
@@ -164,9 +180,22 @@ int acl_parse_args(int argc, const char *const *argv, char **file, char *err, si
 	return 0;
 }
 
+/* Validating: go on after a bad line, from the next one. */
+static int skip_line(struct walk *w, FILE *f)
+{
+	int c;
+
+	if (w->problem == NULL)
+		return LINE_BAD;
+	while ((c = getc(f)) != EOF && c != '\n')
+		;
+	return ferror(f) ? FILE_BAD : LINE_BAD;
+}
+
 /*
  * Read one line of F into BUF (size ACL_LINE_MAX) without its newline.
- * Returns 1 for a line, 0 at end of file, -1 with the error in W->msg.
+ * Returns 1 for a line, 0 at end of file, LINE_BAD or FILE_BAD with the
+ * error in W->msg.
  */
 static int read_line(struct walk *w, FILE *f, char *buf, const char *path, unsigned lineno)
 {
@@ -176,19 +205,25 @@ static int read_line(struct walk *w, FILE *f, char *buf, const char *path, unsig
 	for (;;) {
 		c = getc(f);
 		if (c == EOF) {
-			if (ferror(f))
-				return fail(w, "%s:%u: read error: %s", path, lineno, strerror(errno));
+			if (ferror(f)) {
+				fail(w, "%s:%u: read error: %s", path, lineno, strerror(errno));
+				return FILE_BAD;
+			}
 			if (len == 0)
 				return 0;
 			break;
 		}
 		if (c == '\n')
 			break;
-		if (c == '\0')
-			return fail(w, "%s:%u: NUL byte in line", path, lineno);
-		if (len >= ACL_LINE_MAX - 2)
-			return fail(w, "%s:%u: line too long (more than %d bytes)", path, lineno,
-				    ACL_LINE_MAX - 2);
+		if (c == '\0') {
+			fail(w, "%s:%u: NUL byte in line", path, lineno);
+			return skip_line(w, f);
+		}
+		if (len >= ACL_LINE_MAX - 2) {
+			fail(w, "%s:%u: line too long (more than %d bytes)", path, lineno,
+			     ACL_LINE_MAX - 2);
+			return skip_line(w, f);
+		}
 		buf[len++] = (char)c;
 	}
 	buf[len] = '\0';
@@ -226,6 +261,10 @@ static int read_file(struct walk *w, const char *path, const char *from, unsigne
 				return fail(w, "%s cannot be read by uid %lu", path,
 					    (unsigned long)w->src->uid);
 			}
+			/* Root reads everything: a missing include is worth a word. */
+			if (w->problem != NULL && w->src->uid == 0)
+				return fail(w, "%s:%u: include %s: %s (skipped)", from, line, path,
+					    strerror(e));
 			debug(w, "%s:%u: include not readable by the caller, skipped", from, line);
 			return 0;
 		}
@@ -247,6 +286,13 @@ static int read_file(struct walk *w, const char *path, const char *from, unsigne
 		close(fd);
 		goto not_regular;
 	}
+	/* Whoever may write a rule file decides who uses which bridge. */
+	if (w->problem != NULL && st.st_uid != 0)
+		fail(w, "%s: owned by uid %lu, not root: that user can grant themselves any bridge",
+		     path, (unsigned long)st.st_uid);
+	if (w->problem != NULL && (st.st_mode & (S_IWGRP | S_IWOTH)))
+		fail(w, "%s: writable by group or others (mode %04o): they can grant themselves any bridge",
+		     path, (unsigned)(st.st_mode & 07777));
 	for (i = 0; i < w->depth; i++) {
 		if (w->chain[i].dev == st.st_dev && w->chain[i].ino == st.st_ino) {
 			close(fd);
@@ -352,12 +398,16 @@ static int parse_fd(struct walk *w, const char *path, int fd)
 	for (;;) {
 		lineno++;
 		r = read_line(w, f, line, path, lineno);
+		if (r == LINE_BAD && w->problem != NULL)
+			continue;
 		if (r <= 0)
 			break;
 		r = parse_line(w, line, path, lineno);
-		if (r < 0)
+		if (r < 0 && (w->problem == NULL || w->problems > ACL_MAX_PROBLEMS))
 			break;
 	}
+	if (w->problem != NULL && r == LINE_BAD)
+		r = 0; /* counted in W->problems */
 	/* Read-only: nothing to flush, a failing fclose() changes nothing read. */
 	(void)fclose(f);
 	return r;
@@ -403,4 +453,32 @@ enum bridge_auth_verdict acl_decide(const char *file, const char *bridge,
 	}
 	free(w);
 	return v;
+}
+
+unsigned acl_validate(const char *file, const struct acl_source *src,
+		      void (*problem)(void *ctx, const char *text), void *ctx)
+{
+	char msg[BRIDGE_AUTH_MSG_MAX];
+	struct walk *w;
+	unsigned n;
+
+	w = calloc(1, sizeof(*w));
+	if (w == NULL) {
+		snprintf(msg, sizeof(msg), "%s: %s", file, strerror(errno));
+		problem(ctx, msg);
+		return 1;
+	}
+	w->src = src;
+	w->bridge = ""; /* matches no rule: only the syntax counts */
+	w->msg = msg;
+	w->msgsize = sizeof(msg);
+	w->problem = problem;
+	w->problem_ctx = ctx;
+	if (file[0] != '/')
+		fail(w, "%s: path must be absolute", file);
+	else
+		(void)read_file(w, file, NULL, 0); /* every error went to PROBLEM */
+	n = w->problems;
+	free(w);
+	return n;
 }

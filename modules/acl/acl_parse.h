@@ -69,6 +69,18 @@ int acl_parse_args(int argc, const char *const *argv, char **file, char *err, si
 enum bridge_auth_verdict acl_decide(const char *file, const char *bridge,
 				    const struct acl_source *src, char *msg, size_t msgsize);
 
+/*
+ * Report every problem of FILE and its includes, opened through SRC->open,
+ * to PROBLEM (one line each, "F:L: what is wrong"), going on after each one
+ * (at most 100).  On top of acl_decide()'s errors: an include SRC's caller
+ * may not read, when that caller is root (uid 0: root reads everything, so
+ * it is missing); a file owned by another user than root, or writable by
+ * group or others (they decide who uses which bridge).  Returns how many
+ * problems were reported.
+ */
+unsigned acl_validate(const char *file, const struct acl_source *src,
+		      void (*problem)(void *ctx, const char *text), void *ctx);
+
 /* NAME is a valid interface name (the kernel's dev_valid_name(), printable
  * ASCII only). */
 int acl_valid_name(const char *name);

@@ -7,6 +7,10 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
 #include <bridge-auth/module.h>
 
 #include "group_map.h"
@@ -29,6 +33,36 @@ static enum bridge_auth_verdict group_check(void *state, const struct bridge_aut
 			    &group_nss_system, reason, BRIDGE_AUTH_MSG_MAX);
 }
 
+/* A mapped group that does not exist is most likely a typo: say so. */
+static int group_validate(void *state, const struct bridge_auth_host *host,
+			  const struct bridge_auth_caller *as, bridge_auth_problem_fn *problem,
+			  void *ctx)
+{
+	const struct group_conf *conf = state;
+	char text[BRIDGE_AUTH_MSG_MAX];
+	int rc = 0;
+
+	for (size_t i = 0; i < conf->nmap; i++)
+		for (size_t j = 0; j < conf->map[i].ngroups; j++) {
+			const char *g = conf->map[i].groups[j];
+			gid_t gid;
+			int found = group_nss_system.group_by_name(NULL, g, &gid);
+
+			if (found == 1)
+				continue;
+			if (found == 0)
+				snprintf(text, sizeof(text),
+					 "map=%s:...: group %s does not exist (no one may use %s through it)",
+					 conf->map[i].bridge, g, conf->map[i].bridge);
+			else
+				snprintf(text, sizeof(text), "map=%s:...: cannot look up group %s: %s",
+					 conf->map[i].bridge, g, strerror(errno));
+			problem(ctx, text);
+			rc = -1;
+		}
+	return rc;
+}
+
 static void group_close(void *state)
 {
 	group_conf_free(state);
@@ -40,4 +74,5 @@ const struct bridge_auth_module bridge_auth_module = {
 	.open = group_open,
 	.check = group_check,
 	.close = group_close,
+	.validate = group_validate,
 };

@@ -7,6 +7,9 @@
  */
 #include "config.h"
 
+#include <stdio.h>
+#include <sys/stat.h>
+
 #include <bridge-auth/module.h>
 
 #include "pam_account.h"
@@ -44,6 +47,34 @@ static enum bridge_auth_verdict pam_check(void *state, const struct bridge_auth_
 			     BRIDGE_AUTH_MSG_MAX);
 }
 
+/*
+ * The service file must exist: without it Linux-PAM quietly falls back to
+ * its "other" service, which is rarely what the administrator meant.
+ */
+static int pam_validate(void *state, const struct bridge_auth_host *host,
+			const struct bridge_auth_caller *as, bridge_auth_problem_fn *problem,
+			void *ctx)
+{
+	const struct pamacct_conf *conf = state;
+	const char *dirs[] = { "/etc/pam.d", "/usr/lib/pam.d", NULL };
+	char path[4096], text[BRIDGE_AUTH_MSG_MAX];
+	struct stat st;
+
+	if (conf->confdir) { /* a test's own directory: that one only */
+		dirs[0] = conf->confdir;
+		dirs[1] = NULL;
+	}
+	for (size_t i = 0; dirs[i]; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dirs[i], conf->service);
+		if (stat(path, &st) == 0)
+			return 0;
+	}
+	snprintf(text, sizeof(text), "%s/%s: no such PAM service (PAM would use its \"other\" service)",
+		 dirs[0], conf->service);
+	problem(ctx, text);
+	return -1;
+}
+
 static void pam_close(void *state)
 {
 	pamacct_conf_free(state);
@@ -55,4 +86,5 @@ const struct bridge_auth_module bridge_auth_module = {
 	.open = pam_open,
 	.check = pam_check,
 	.close = pam_close,
+	.validate = pam_validate,
 };

@@ -1,7 +1,9 @@
 /*
  * Test module: answers what its arguments say.
  *   args = [ "allow" | "deny" | "ignore" | "error" | "bogus" | "open-fails",
- *            "touch=PATH" ]   (touch: create PATH when check() runs)
+ *            "touch=PATH" | "problems" | "validate-fails" ]
+ *   touch: create PATH when check() runs; problems: validate() reports two
+ *   problems; validate-fails: validate() fails without saying why.
  */
 #include "config.h"
 
@@ -16,6 +18,7 @@
 struct state {
 	int verdict;
 	const char *touch;
+	int problems, validate_fails;
 };
 
 static int verdict_open(void **state, int argc, const char *const *argv,
@@ -39,8 +42,12 @@ static int verdict_open(void **state, int argc, const char *const *argv,
 	for (int v = 1; v <= 4; v++)
 		if (strcmp(argv[0], names[v]) == 0)
 			s->verdict = v;
-	if (argc > 1 && strncmp(argv[1], "touch=", 6) == 0)
-		s->touch = argv[1] + 6;
+	for (int i = 1; i < argc; i++) {
+		if (strncmp(argv[i], "touch=", 6) == 0)
+			s->touch = argv[i] + 6;
+		s->problems |= strcmp(argv[i], "problems") == 0;
+		s->validate_fails |= strcmp(argv[i], "validate-fails") == 0;
+	}
 	*state = s;
 	return 0;
 }
@@ -60,6 +67,19 @@ static enum bridge_auth_verdict verdict_check(void *state, const struct bridge_a
 	return (enum bridge_auth_verdict)s->verdict;
 }
 
+static int verdict_validate(void *state, const struct bridge_auth_host *host,
+			    const struct bridge_auth_caller *as, bridge_auth_problem_fn *problem,
+			    void *ctx)
+{
+	struct state *s = state;
+
+	if (s->problems) {
+		problem(ctx, "/nowhere/verdict.conf:7: first problem");
+		problem(ctx, "second problem, \033[31mwith no place");
+	}
+	return s->problems || s->validate_fails ? -1 : 0;
+}
+
 static void verdict_close(void *state)
 {
 	free(state);
@@ -71,4 +91,5 @@ const struct bridge_auth_module bridge_auth_module = {
 	.open = verdict_open,
 	.check = verdict_check,
 	.close = verdict_close,
+	.validate = verdict_validate,
 };
