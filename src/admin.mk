@@ -2,7 +2,7 @@
 bin_PROGRAMS = src/bridge-auth
 src_bridge_auth_SOURCES = src/bridge-auth.c src/admin-json.c src/admin-json.h
 src_bridge_auth_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
-src_bridge_auth_LDADD = src/libbridgeauth.la
+src_bridge_auth_LDADD = $(BRIDGEAUTH_LIBS)
 src_bridge_auth_LDFLAGS = $(AM_LDFLAGS) -pie -Wl,-z,relro,-z,now
 dist_man8_MANS += man/bridge-auth.8
 dist_man7_MANS = man/bridge-auth-module.7
