@@ -187,7 +187,7 @@ static int skip_line(struct walk *w, FILE *f)
 
 	if (w->problem == NULL)
 		return LINE_BAD;
-	while ((c = getc(f)) != EOF && c != '\n')
+	while ((c = getc_unlocked(f)) != EOF && c != '\n')
 		;
 	return ferror(f) ? FILE_BAD : LINE_BAD;
 }
@@ -203,7 +203,7 @@ static int read_line(struct walk *w, FILE *f, char *buf, const char *path, unsig
 	int c;
 
 	for (;;) {
-		c = getc(f);
+		c = getc_unlocked(f); /* one thread: no lock per byte */
 		if (c == EOF) {
 			if (ferror(f)) {
 				fail(w, "%s:%u: read error: %s", path, lineno, strerror(errno));
