@@ -46,7 +46,8 @@ static int group_validate(void *state, const struct bridge_auth_host *host,
 		for (size_t j = 0; j < conf->map[i].ngroups; j++) {
 			const char *g = conf->map[i].groups[j];
 			gid_t gid;
-			int found = group_nss_system.group_by_name(NULL, g, &gid);
+			int listed;
+			int found = group_nss_system.group_by_name(NULL, g, NULL, &gid, &listed);
 
 			if (found == 1)
 				continue;

@@ -384,6 +384,7 @@ enum bridge_auth_verdict group_decide(const struct group_conf *conf, const char 
 	size_t ng, i, j, nuser = 0, nexist = 0;
 	gid_t primary, *ugids = NULL;
 	char exists[GROUP_MAX_PER_BRIDGE];
+	gid_t gids[GROUP_MAX_PER_BRIDGE];
 	enum bridge_auth_verdict v;
 	int r;
 
@@ -408,19 +409,16 @@ enum bridge_auth_verdict group_decide(const struct group_conf *conf, const char 
 		putf(msg, msgsize, "user %s has no account: its groups are unknown", user);
 		return BRIDGE_AUTH_IGNORE;
 	}
-	if (nss->user_groups(nss->ctx, user, primary, &ugids, &nuser) < 0) {
-		putf(msg, msgsize, "cannot read the groups of %s: %s", user, strerror(errno));
-		return BRIDGE_AUTH_ERROR;
-	}
-
 	/* ALLOW if in any group; else ERROR if a lookup failed; else DENY if
-	 * any group exists; else IGNORE. */
+	 * any group exists; else IGNORE.  The primary group and the groups'
+	 * member lists answer most requests; the full group list (which asks
+	 * every NSS source) only the rest. */
 	msg[0] = '\0';
 	for (i = 0; i < ng; i++) {
-		gid_t gid;
+		int listed;
 
 		exists[i] = 0;
-		r = nss->group_by_name(nss->ctx, groups[i], &gid);
+		r = nss->group_by_name(nss->ctx, groups[i], user, &gids[i], &listed);
 		if (r < 0) {
 			if (lookup_failed == NULL) {
 				lookup_failed = groups[i];
@@ -432,15 +430,25 @@ enum bridge_auth_verdict group_decide(const struct group_conf *conf, const char 
 			continue;
 		nexist++;
 		exists[i] = 1;
-		for (j = 0; j < nuser; j++)
-			if (ugids[j] == gid)
-				break;
-		if (j < nuser || gid == primary) {
+		if (listed || gids[i] == primary) {
 			putf(msg, msgsize, "%s is in group %s (for bridge %s)", user, groups[i],
 			     bridge);
-			v = BRIDGE_AUTH_ALLOW;
-			goto done;
+			return BRIDGE_AUTH_ALLOW;
 		}
+	}
+	if (nexist > 0) {
+		if (nss->user_groups(nss->ctx, user, primary, &ugids, &nuser) < 0) {
+			putf(msg, msgsize, "cannot read the groups of %s: %s", user, strerror(errno));
+			return BRIDGE_AUTH_ERROR;
+		}
+		for (i = 0; i < ng; i++)
+			for (j = 0; exists[i] && j < nuser; j++)
+				if (ugids[j] == gids[i]) {
+					putf(msg, msgsize, "%s is in group %s (for bridge %s)", user,
+					     groups[i], bridge);
+					v = BRIDGE_AUTH_ALLOW;
+					goto done;
+				}
 	}
 	if (lookup_failed != NULL) {
 		putf(msg, msgsize, "cannot look up group %s (for bridge %s): %s", lookup_failed,
@@ -483,7 +491,8 @@ static size_t nss_buf_start(int which)
 
 /* getgrnam_r() and getpwnam_r() say "not found" with 0 and a NULL result
  * (POSIX also allows ENOENT and ESRCH); anything else is an error. */
-static int sys_group_by_name(void *ctx, const char *name, gid_t *gid)
+static int sys_group_by_name(void *ctx, const char *name, const char *user, gid_t *gid,
+			     int *listed)
 {
 	size_t size = nss_buf_start(_SC_GETGR_R_SIZE_MAX);
 	struct group gr, *res;
@@ -505,8 +514,13 @@ static int sys_group_by_name(void *ctx, const char *name, gid_t *gid)
 			break;
 		size *= 2;
 	}
-	if (rc == 0 && res != NULL)
+	*listed = 0;
+	if (rc == 0 && res != NULL) {
 		*gid = res->gr_gid;
+		for (char **m = res->gr_mem; user != NULL && m != NULL && *m != NULL; m++)
+			if (strcmp(*m, user) == 0)
+				*listed = 1;
+	}
 	free(buf);
 	if (rc == 0)
 		return res != NULL;

@@ -39,8 +39,10 @@ struct group_conf {
  * the entry was found, 0 when it does not exist, -1 with errno when the
  * lookup failed. */
 struct group_nss {
-	/* The group called NAME: its gid in *GID. */
-	int (*group_by_name)(void *ctx, const char *name, gid_t *gid);
+	/* The group called NAME: its gid in *GID; *LISTED says whether USER is
+	 * among its listed members (a shortcut: getgrouplist() is the truth). */
+	int (*group_by_name)(void *ctx, const char *name, const char *user, gid_t *gid,
+			     int *listed);
 	/* The account called USER: its primary gid in *GID. */
 	int (*user_primary_gid)(void *ctx, const char *user, gid_t *gid);
 	/* Every group of USER, PRIMARY included: a malloc()ed array in *LIST
