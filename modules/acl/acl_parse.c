@@ -286,7 +286,20 @@ static int read_file(struct walk *w, const char *path, const char *from, unsigne
 		close(fd);
 		goto not_regular;
 	}
-	/* Whoever may write a rule file decides who uses which bridge. */
+	/* Whoever may write a rule file decides who uses which bridge: a
+	 * decision uses only files of root (or of whoever runs it: a user
+	 * asking bridge-auth about themselves) that nobody else may write. */
+	if (w->problem == NULL &&
+	    ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & (S_IWGRP | S_IWOTH)))) {
+		close(fd);
+		if (from == NULL)
+			return fail(w, "%s: not trusted: owned by uid %lu, mode %04o (must be root's, "
+				    "writable by root only)", path, (unsigned long)st.st_uid,
+				    (unsigned)(st.st_mode & 07777));
+		return fail(w, "%s:%u: include %s: not trusted: owned by uid %lu, mode %04o (must be "
+			    "root's, writable by root only)", from, line, path,
+			    (unsigned long)st.st_uid, (unsigned)(st.st_mode & 07777));
+	}
 	if (w->problem != NULL && st.st_uid != 0)
 		fail(w, "%s: owned by uid %lu, not root: that user can grant themselves any bridge",
 		     path, (unsigned long)st.st_uid);
