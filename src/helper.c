@@ -41,6 +41,7 @@ static struct {
 	const char *tap;
 	const char *module;
 	const char *reason;
+	const char *detail;          /* logged instead of the message the caller sees */
 } request;
 
 static void usage(FILE *out)
@@ -70,7 +71,8 @@ static void __attribute__((noreturn, format(printf, 2, 3))) fail(int status, con
 	if (request.caller)
 		log_request(request.caller->id.user, request.caller->id.uid, request.bridge,
 			    request.tap, status == EXIT_DENIED ? "denied" : "failed",
-			    request.module, status == EXIT_DENIED ? request.reason : msg);
+			    request.module, request.detail ? request.detail :
+			    status == EXIT_DENIED ? request.reason : msg);
 	exit(status);
 }
 
@@ -107,6 +109,40 @@ static void scrub_process(void)
 	    setenv("PATH", SAFE_PATH, 1) < 0 || chdir("/") < 0)
 		fail(EXIT_INTERNAL, "cannot reset the process state: %s", strerror(errno));
 	umask(077);
+}
+
+/* The caller could open PATH (EINVAL: opened, but not a regular file: no contents). */
+static bool caller_may_read(const struct bridge_auth_caller *c, const char *path)
+{
+	int fd = caller_open(c, path);
+
+	if (fd < 0)
+		return errno == EINVAL;
+	close(fd);
+	return true;
+}
+
+/*
+ * Policy errors and module start-up errors quote the policy (settings,
+ * module arguments).  A caller who may not read it is told where, not
+ * what; the system log has it all.
+ */
+static void __attribute__((noreturn)) fail_policy(bool policy_public, const char *err)
+{
+	if (policy_public)
+		fail(EXIT_CONFIG, "policy: %s", err);
+	request.detail = err;
+	fail(EXIT_CONFIG, "policy: " POLICY_FILE " cannot be used (the system log says why)");
+}
+
+static void set_reason(const struct policy *p, const struct stack_result *v, bool policy_public)
+{
+	request.reason = v->reason;
+	for (size_t i = 0; !policy_public && !v->granted && i < p->n; i++)
+		if (p->entries[i].open_failed) {
+			request.detail = v->reason;
+			request.reason = "a module could not start (the system log says why)";
+		}
 }
 
 /* Keep 0-2 and the socket; every other inherited descriptor goes. */
@@ -168,6 +204,7 @@ int main(int argc, char **argv)
 	struct bridge_auth_request req;
 	struct stack_result verdict;
 	char err[1024], tap[IFNAMSIZ] = "", decider[64] = "";
+	bool policy_public;
 	int tunfd;
 
 	if (argc < 1 || argv[0] == NULL)
@@ -197,23 +234,24 @@ int main(int argc, char **argv)
 	request.caller = &caller;
 	request.bridge = args.bridge;
 
+	policy_public = caller_may_read(&caller.id, POLICY_FILE);
 	if (policy_load(&source, &policy, err, sizeof(err)) < 0)
-		fail(EXIT_CONFIG, "policy: %s", err);
+		fail_policy(policy_public, err);
 	req = (struct bridge_auth_request){ .caller = &caller.id, .bridge = args.bridge };
 	stack_run(&policy, &req, &verdict, NULL);
 	if (verdict.decider != STACK_NO_ENTRY) {
 		snprintf(decider, sizeof(decider), "%s", policy.entries[verdict.decider].module);
 		request.module = decider;
 	}
-	request.reason = verdict.reason;
+	set_reason(&policy, &verdict, policy_public);
 	policy_free(&policy); /* modules closed while still root, as they were opened */
 	if (!verdict.granted) {
 		if (request.module)
 			fail(EXIT_DENIED, "access to bridge %s denied for %s by module %s: %s",
 			     args.bridge, caller.id.user ? caller.id.user : "this user",
-			     request.module, verdict.reason);
+			     request.module, request.reason);
 		fail(EXIT_DENIED, "access to bridge %s denied for %s: %s", args.bridge,
-		     caller.id.user ? caller.id.user : "this user", verdict.reason);
+		     caller.id.user ? caller.id.user : "this user", request.reason);
 	}
 
 	/* Opened as root because distros differ (0666 or 0600); used only after the drop. */

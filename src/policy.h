@@ -27,6 +27,7 @@ struct stack_entry {
 			const struct bridge_auth_caller *as, bridge_auth_problem_fn *problem,
 			void *ctx);
 	bool opened;      /* open() was called and succeeded: close() is owed */
+	bool open_failed; /* open() refused its arguments: its reason quotes the policy */
 	void *state;      /* the module's, from open() */
 };
 

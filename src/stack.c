@@ -123,6 +123,7 @@ static enum bridge_auth_verdict ask(struct stack_entry *e, const struct bridge_a
 
 	reason[0] = '\0';
 	if (entry_open(e, &host, err) < 0) {
+		e->open_failed = true;
 		snprintf(reason, BRIDGE_AUTH_MSG_MAX, "cannot start: %.240s", err);
 		return BRIDGE_AUTH_ERROR;
 	}
