@@ -220,6 +220,13 @@ static void identify(struct caller *c, const char *user)
 					     (size_t)n };
 }
 
+/* Free what identify() made, unless it was our own identity. */
+static void forget(struct caller *c)
+{
+	if (c->groups != self.groups)
+		caller_free(c);
+}
+
 static const char *who(const struct caller *c)
 {
 	static char buf[64];
@@ -612,6 +619,7 @@ static int cmd_explain(void)
 	free_steps(&r);
 	if (r.loaded)
 		policy_free(&r.p);
+	forget(&c);
 	return r.res.granted ? EX_OK : EX_NO;
 }
 
@@ -698,6 +706,7 @@ static int cmd_list(void)
 	free_steps(&r);
 	if (r.loaded)
 		policy_free(&r.p);
+	forget(&c);
 	return r.loaded ? EX_OK : EX_NO;
 }
 

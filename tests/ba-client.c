@@ -192,6 +192,9 @@ int main(int argc, char **argv)
 		_exit(127);
 	}
 	close(sv[1]);
+	for (i = 0; cargv[i] != NULL; i++)
+		free(cargv[i]);
+	free(cargv);
 
 	/* Read until EOF: every fd and every payload byte the helper sends. */
 	for (;;) {
