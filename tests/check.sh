@@ -48,5 +48,17 @@ if [ "${DISTCHECK:-yes}" = yes ]; then
 		failed=$((failed + 1))
 	fi
 fi
+# Hardening (root): the suite under ASan+UBSan, valgrind, the fuzzers (SECURITY.md).
+if [ "${HARDENING:-yes}" = yes ] && [ "$(id -u)" = 0 ]; then
+	BUILD_DIR="$build" SAN_BUILD_DIR="$top/build-san" FUZZ_TIME="${FUZZ_TIME:-60}" \
+		"$top/tests/check-hardening.sh" >hardening.log 2>&1
+	grep -v '^[0-9]* passed, [0-9]* failed' hardening.log
+	passed=$((passed + $(grep -c '^PASS: ' hardening.log)))
+	failed=$((failed + $(grep -c '^FAIL: ' hardening.log)))
+	if ! grep -q '^PASS: ' hardening.log && ! grep -q '^FAIL: ' hardening.log; then
+		echo "FAIL: check-hardening.sh printed no result"
+		failed=$((failed + 1))
+	fi
+fi
 echo "$passed passed, $failed failed, ${skipped:-0} skipped"
 [ "$failed" -eq 0 ]

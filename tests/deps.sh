@@ -5,7 +5,7 @@ set -euo pipefail
 
 build=(autoconf automake libtool pkg-config make gcc
        libcap-ng-dev libconfig-dev libpam0g-dev)
-tests=(iproute2 util-linux procps mandoc valgrind jq
+tests=(iproute2 util-linux procps mandoc valgrind jq clang libclang-rt-dev
        qemu-system-x86 qemu-system-common busybox-static cpio
        libpam-modules libpam-runtime passwd)
 # The directory test (modules/pam/tests/test-ldap.sh) runs its own slapd and
