@@ -6,22 +6,7 @@
 #include <string.h>
 
 #include "args.h"
-
-bool ifname_valid(const char *name)
-{
-	size_t len = strnlen(name, IFNAMSIZ);
-
-	/* The kernel's dev_valid_name(), and printable ASCII only so a name
-	 * can never smuggle control bytes into a terminal or a log line. */
-	if (len == 0 || len >= IFNAMSIZ)
-		return false;
-	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-		return false;
-	for (const char *p = name; *p; p++)
-		if (*p <= ' ' || *p >= 0x7f || *p == '/' || *p == ':')
-			return false;
-	return true;
-}
+#include "ifname.h"
 
 /* Decimal digits only: no sign, no blanks, no base prefix, no overflow. */
 static int parse_fd(const char *s, int *fd)

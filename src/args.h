@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ifname.h" /* ifname_valid(), for the callers that check names too */
+
 enum helper_action { ACTION_RUN, ACTION_HELP, ACTION_VERSION };
 
 struct helper_args {
@@ -16,8 +18,5 @@ struct helper_args {
 
 /* Fill ARGS from ARGV.  On error return -1 with a message in ERR. */
 int args_parse(int argc, char *const argv[], struct helper_args *args, char *err, size_t errlen);
-
-/* Is NAME an interface name the kernel accepts, printable ASCII, never truncated? */
-bool ifname_valid(const char *name);
 
 #endif

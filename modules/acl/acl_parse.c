@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "acl_parse.h"
+#include "ifname.h"
 
 /* Longest piece of a file echoed in a message. */
 #define TOKEN_SHOW 32
@@ -129,19 +130,6 @@ static int may_not_read(int e)
 {
 	return e == EACCES || e == EPERM || e == ENOENT || e == ENOTDIR || e == ELOOP ||
 	       e == ENAMETOOLONG;
-}
-
-int acl_valid_name(const char *name)
-{
-	size_t len = strlen(name);
-	const unsigned char *p;
-
-	if (len == 0 || len >= IFNAMSIZ || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-		return 0;
-	for (p = (const unsigned char *)name; *p; p++)
-		if (*p <= 0x20 || *p >= 0x7f || *p == '/' || *p == ':')
-			return 0;
-	return 1;
 }
 
 int acl_parse_args(int argc, const char *const *argv, char **file, char *err, size_t errsize)
@@ -381,7 +369,7 @@ static int parse_line(struct walk *w, char *p, const char *path, unsigned lineno
 		if (strlen(arg) >= IFNAMSIZ)
 			return fail(w, "%s:%u: name too long (%zu bytes, at most %d)", path, lineno,
 				    strlen(arg), IFNAMSIZ - 1);
-		if (!acl_valid_name(arg))
+		if (!ifname_valid(arg))
 			return fail(w, "%s:%u: invalid interface name \"%s\"", path, lineno,
 				    show(tok, arg));
 		if (strcmp(arg, w->bridge) != 0)
@@ -437,7 +425,7 @@ enum bridge_auth_verdict acl_decide(const char *file, const char *bridge,
 		snprintf(msg, msgsize, "%s: path must be absolute", show(tok, file));
 		return BRIDGE_AUTH_ERROR;
 	}
-	if (!acl_valid_name(bridge)) {
+	if (!ifname_valid(bridge)) {
 		snprintf(msg, msgsize, "invalid bridge name \"%s\"", show(tok, bridge));
 		return BRIDGE_AUTH_ERROR;
 	}

@@ -81,8 +81,4 @@ enum bridge_auth_verdict acl_decide(const char *file, const char *bridge,
 unsigned acl_validate(const char *file, const struct acl_source *src,
 		      void (*problem)(void *ctx, const char *text), void *ctx);
 
-/* NAME is a valid interface name (the kernel's dev_valid_name(), printable
- * ASCII only). */
-int acl_valid_name(const char *name);
-
 #endif /* BRIDGE_AUTH_ACL_PARSE_H */

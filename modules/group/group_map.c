@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "group_map.h"
+#include "ifname.h"
 
 /* Longest piece of an argument echoed in a message. */
 #define TOKEN_SHOW 32
@@ -67,19 +68,6 @@ static const char *show(char out[TOKEN_SHOW + 4], const char *s, size_t n)
 	}
 	out[i] = '\0';
 	return out;
-}
-
-int group_valid_ifname(const char *name)
-{
-	size_t len = strlen(name);
-	const unsigned char *p;
-
-	if (len == 0 || len >= IFNAMSIZ || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-		return 0;
-	for (p = (const unsigned char *)name; *p; p++)
-		if (*p <= 0x20 || *p >= 0x7f || *p == '/' || *p == ':')
-			return 0;
-	return 1;
 }
 
 /* A group name as written in map=: printable ASCII without blanks, ':' or ','. */
@@ -134,7 +122,7 @@ static int parse_map(struct parse *p, const char *val)
 			    show(tok, val, blen));
 	memcpy(bridge, val, blen);
 	bridge[blen] = '\0';
-	if (!group_valid_ifname(bridge))
+	if (!ifname_valid(bridge))
 		return fail(p, "map=...: \"%s\" is not a valid bridge name", show(tok, bridge, SIZE_MAX));
 	if (colon[1] == '\0')
 		return fail(p, "map=%s: no group for bridge %s", bridge, bridge);

@@ -92,7 +92,4 @@ enum bridge_auth_verdict group_decide(const struct group_conf *conf, const char 
 				      const char *user, uid_t uid, const struct group_nss *nss,
 				      char *msg, size_t msgsize);
 
-/* NAME is a valid interface name (as the acl module's rule). */
-int group_valid_ifname(const char *name);
-
 #endif /* BRIDGE_AUTH_GROUP_MAP_H */

@@ -18,6 +18,7 @@
 #include <dirent.h>
 
 #include "acl_parse.h"
+#include "ifname.h"
 #include "tap-test.h"
 
 static char dir[PATH_MAX];
@@ -287,9 +288,9 @@ static void test_names(void)
 	      "invalid bridge asked");
 	check(BRIDGE_AUTH_ERROR, "a", "abcdefghijklmnop", "invalid bridge name \"abcdefghijklmnop\"",
 	      "bridge of 16 bytes asked");
-	OK(acl_valid_name("br0") && !acl_valid_name("") && !acl_valid_name("a b") &&
-	   !acl_valid_name("a\tb") && acl_valid_name("br-0.1_x@") && !acl_valid_name(".."),
-	   "acl_valid_name");
+	OK(ifname_valid("br0") && !ifname_valid("") && !ifname_valid("a b") &&
+	   !ifname_valid("a\tb") && ifname_valid("br-0.1_x@") && !ifname_valid(".."),
+	   "ifname_valid");
 }
 
 static void test_syntax(void)
