@@ -22,11 +22,12 @@ EXTRA_DIST += fuzz/fuzz-acl.c fuzz/fuzz-policy.c fuzz/fuzz-args.c fuzz/fuzz-modu
 
 # The acl parser; its validate entry point too when the header has it.
 fuzz/fuzz-acl: $(top_srcdir)/fuzz/fuzz-acl.c $(top_srcdir)/modules/acl/acl_parse.c \
-		$(top_srcdir)/modules/acl/acl_parse.h $(top_srcdir)/src/ifname.c config.h
+		$(top_srcdir)/modules/acl/acl_parse.h $(top_srcdir)/src/ifname.c $(top_srcdir)/src/msg.c config.h
 	@$(MKDIR_P) fuzz
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_srcdir)/modules/acl \
 	  $$(grep -q acl_validate $(top_srcdir)/modules/acl/acl_parse.h && echo -DHAVE_ACL_VALIDATE) \
-	  $(top_srcdir)/fuzz/fuzz-acl.c $(top_srcdir)/modules/acl/acl_parse.c $(top_srcdir)/src/ifname.c -o $@
+	  $(top_srcdir)/fuzz/fuzz-acl.c $(top_srcdir)/modules/acl/acl_parse.c $(top_srcdir)/src/ifname.c \
+	  $(top_srcdir)/src/msg.c -o $@
 
 # The bridge-auth.conf loader, with libconfig and one real module to load.
 fuzz/fuzz-module.so: $(top_srcdir)/fuzz/fuzz-module.c config.h

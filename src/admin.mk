@@ -31,6 +31,6 @@ dist_check_SCRIPTS += tests/test-admin-crosscheck.sh tests/admin-crosscheck.sh
 # acl_validate(): every problem of every bridge.conf file, no root needed.
 check_PROGRAMS += modules/acl/tests/test-acl-validate
 modules_acl_tests_test_acl_validate_SOURCES = modules/acl/tests/test-acl-validate.c \
-	modules/acl/acl_parse.c modules/acl/acl_parse.h src/ifname.c tests/tap-test.h
+	modules/acl/acl_parse.c modules/acl/acl_parse.h src/ifname.c src/msg.c tests/tap-test.h
 modules_acl_tests_test_acl_validate_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/modules/acl -I$(top_srcdir)/tests
 TESTS += modules/acl/tests/test-acl-validate

@@ -21,10 +21,9 @@
 #include <unistd.h>
 
 #include "acl_parse.h"
+#include "msg.h"
 #include "ifname.h"
 
-/* Longest piece of a file echoed in a message. */
-#define TOKEN_SHOW 32
 /* acl_validate() stops after this many problems. */
 #define ACL_MAX_PROBLEMS 100
 /* read_line(): the line is bad but the file goes on; the file cannot be read. */
@@ -69,17 +68,6 @@ static int fail(struct walk *w, const char *fmt, ...)
 	return -1;
 }
 
-/* snprintf() that truncates by design (a reason may name a long path). */
-static void putf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void putf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-}
-
 static void debug(struct walk *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void debug(struct walk *w, const char *fmt, ...)
 {
@@ -107,24 +95,6 @@ static int has_control(const char *s)
 	return 0;
 }
 
-/* Copy S into OUT for a message: printable ASCII only, at most TOKEN_SHOW bytes. */
-static const char *show(char out[TOKEN_SHOW + 4], const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0' && i < TOKEN_SHOW; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		out[i] = (c > 0x20 && c < 0x7f) ? (char)c : '?';
-	}
-	if (s[i] != '\0') {
-		memcpy(out + i, "...", 3);
-		i += 3;
-	}
-	out[i] = '\0';
-	return out;
-}
-
 /* open() errors that only say "the caller may not read this path". */
 static int may_not_read(int e)
 {
@@ -135,7 +105,7 @@ static int may_not_read(int e)
 int acl_parse_args(int argc, const char *const *argv, char **file, char *err, size_t errsize)
 {
 	const char *path = NULL;
-	char tok[TOKEN_SHOW + 4];
+	char tok[MSG_SHOW + 4];
 	int i;
 
 	*file = NULL;
@@ -147,7 +117,7 @@ int acl_parse_args(int argc, const char *const *argv, char **file, char *err, si
 			return -1;
 		}
 		if (strncmp(a, "file=", 5) != 0) {
-			snprintf(err, errsize, "unknown argument \"%s\"", show(tok, a));
+			snprintf(err, errsize, "unknown argument \"%s\"", msg_show(tok, a, SIZE_MAX));
 			return -1;
 		}
 		if (path != NULL) {
@@ -156,7 +126,8 @@ int acl_parse_args(int argc, const char *const *argv, char **file, char *err, si
 		}
 		path = a + 5;
 		if (path[0] != '/' || has_control(path)) {
-			snprintf(err, errsize, "file= needs an absolute path, not \"%s\"", show(tok, path));
+			snprintf(err, errsize, "file= needs an absolute path, not \"%s\"",
+				 msg_show(tok, path, SIZE_MAX));
 			return -1;
 		}
 	}
@@ -318,7 +289,7 @@ not_regular:
 /* One line of PATH, already without its newline. */
 static int parse_line(struct walk *w, char *p, const char *path, unsigned lineno)
 {
-	char tok[TOKEN_SHOW + 4];
+	char tok[MSG_SHOW + 4];
 	char *cmd, *arg, *end;
 	char *slot;
 	int deny;
@@ -346,7 +317,7 @@ static int parse_line(struct walk *w, char *p, const char *path, unsigned lineno
 	else if (strcmp(cmd, "deny") == 0)
 		deny = 1;
 	else if (strcmp(cmd, "include") != 0)
-		return fail(w, "%s:%u: unknown command \"%s\"", path, lineno, show(tok, cmd));
+		return fail(w, "%s:%u: unknown command \"%s\"", path, lineno, msg_show(tok, cmd, SIZE_MAX));
 	else
 		deny = -1;
 
@@ -371,13 +342,13 @@ static int parse_line(struct walk *w, char *p, const char *path, unsigned lineno
 				    strlen(arg), IFNAMSIZ - 1);
 		if (!ifname_valid(arg))
 			return fail(w, "%s:%u: invalid interface name \"%s\"", path, lineno,
-				    show(tok, arg));
+				    msg_show(tok, arg, SIZE_MAX));
 		if (strcmp(arg, w->bridge) != 0)
 			return 0;
 	}
 	slot = deny ? w->deny : w->allow;
 	if (slot[0] == '\0')
-		putf(slot, BRIDGE_AUTH_MSG_MAX, "%s by %s:%u (%s %s)", deny ? "denied" : "allowed",
+		msg_put(slot, BRIDGE_AUTH_MSG_MAX, "%s by %s:%u (%s %s)", deny ? "denied" : "allowed",
 		     path, lineno, cmd, arg);
 	return 0;
 }
@@ -419,14 +390,14 @@ enum bridge_auth_verdict acl_decide(const char *file, const char *bridge,
 {
 	struct walk *w;
 	enum bridge_auth_verdict v;
-	char tok[TOKEN_SHOW + 4];
+	char tok[MSG_SHOW + 4];
 
 	if (file[0] != '/') {
-		snprintf(msg, msgsize, "%s: path must be absolute", show(tok, file));
+		snprintf(msg, msgsize, "%s: path must be absolute", msg_show(tok, file, SIZE_MAX));
 		return BRIDGE_AUTH_ERROR;
 	}
 	if (!ifname_valid(bridge)) {
-		snprintf(msg, msgsize, "invalid bridge name \"%s\"", show(tok, bridge));
+		snprintf(msg, msgsize, "invalid bridge name \"%s\"", msg_show(tok, bridge, SIZE_MAX));
 		return BRIDGE_AUTH_ERROR;
 	}
 	/* Two reasons and the chain: kept off the stack, which the recursion uses. */

@@ -18,25 +18,13 @@
 #include <unistd.h>
 
 #include "group_map.h"
+#include "msg.h"
 #include "ifname.h"
 
-/* Longest piece of an argument echoed in a message. */
-#define TOKEN_SHOW 32
 /* Largest buffer handed to getgrnam_r()/getpwnam_r() (a big LDAP group). */
 #define NSS_BUF_MAX (16u << 20)
 /* Most groups of one user we are prepared to read. */
 #define USER_GROUPS_MAX 65536
-
-/* snprintf() that truncates by design. */
-static void putf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void putf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-}
 
 /* Append to BUF (size SIZE, holding a string), truncating. */
 static void addf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -50,24 +38,6 @@ static void addf(char *buf, size_t size, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf + len, size - len, fmt, ap);
 	va_end(ap);
-}
-
-/* Copy S into OUT for a message: printable ASCII only, at most TOKEN_SHOW bytes. */
-static const char *show(char out[TOKEN_SHOW + 4], const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n && s[i] != '\0' && i < TOKEN_SHOW; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		out[i] = (c > 0x20 && c < 0x7f) ? (char)c : '?';
-	}
-	if (i < n && s[i] != '\0') {
-		memcpy(out + i, "...", 3);
-		i += 3;
-	}
-	out[i] = '\0';
-	return out;
 }
 
 /* A group name as written in map=: printable ASCII without blanks, ':' or ','. */
@@ -111,19 +81,19 @@ static int parse_map(struct parse *p, const char *val)
 	struct group_conf *c = p->conf;
 	struct group_map_entry *e;
 	const char *colon = strchr(val, ':'), *g, *end;
-	char tok[TOKEN_SHOW + 4], bridge[IFNAMSIZ];
+	char tok[MSG_SHOW + 4], bridge[IFNAMSIZ];
 	size_t blen;
 
 	if (colon == NULL)
-		return fail(p, "map=%s: expected map=BRIDGE:GROUP[,GROUP...]", show(tok, val, SIZE_MAX));
+		return fail(p, "map=%s: expected map=BRIDGE:GROUP[,GROUP...]", msg_show(tok, val, SIZE_MAX));
 	blen = (size_t)(colon - val);
 	if (blen == 0 || blen >= IFNAMSIZ)
-		return fail(p, "map=%s: \"%s\" is not a valid bridge name", show(tok, val, SIZE_MAX),
-			    show(tok, val, blen));
+		return fail(p, "map=%s: \"%s\" is not a valid bridge name", msg_show(tok, val, SIZE_MAX),
+			    msg_show(tok, val, blen));
 	memcpy(bridge, val, blen);
 	bridge[blen] = '\0';
 	if (!ifname_valid(bridge))
-		return fail(p, "map=...: \"%s\" is not a valid bridge name", show(tok, bridge, SIZE_MAX));
+		return fail(p, "map=...: \"%s\" is not a valid bridge name", msg_show(tok, bridge, SIZE_MAX));
 	if (colon[1] == '\0')
 		return fail(p, "map=%s: no group for bridge %s", bridge, bridge);
 
@@ -156,11 +126,11 @@ static int parse_map(struct parse *p, const char *val)
 			return fail(p, "map=%s:...: empty group name", bridge);
 		if (len > GROUP_NAME_MAX)
 			return fail(p, "map=%s:...: group name \"%s\" is longer than %d bytes", bridge,
-				    show(tok, g, len), GROUP_NAME_MAX);
+				    msg_show(tok, g, len), GROUP_NAME_MAX);
 		for (i = 0; i < len; i++)
 			if (!valid_group_char((unsigned char)g[i]))
 				return fail(p, "map=%s:...: \"%s\" is not a valid group name", bridge,
-					    show(tok, g, len));
+					    msg_show(tok, g, len));
 		if (e->ngroups >= GROUP_MAX_PER_BRIDGE)
 			return fail(p, "map=%s:...: more than %d groups for one bridge", bridge,
 				    GROUP_MAX_PER_BRIDGE);
@@ -188,16 +158,16 @@ static int split_pattern(const char *pattern, char **prefix, char **suffix, char
 	int nb = 0;
 
 	if (len == 0) {
-		putf(err, errsize, "pattern= is empty");
+		msg_put(err, errsize, "pattern= is empty");
 		return -1;
 	}
 	if (len > GROUP_NAME_MAX) {
-		putf(err, errsize, "pattern= is longer than %d bytes", GROUP_NAME_MAX);
+		msg_put(err, errsize, "pattern= is longer than %d bytes", GROUP_NAME_MAX);
 		return -1;
 	}
 	buf = malloc(len + 2);
 	if (buf == NULL) {
-		putf(err, errsize, "out of memory");
+		msg_put(err, errsize, "out of memory");
 		return -1;
 	}
 	for (i = 0; i < len; i++) {
@@ -211,7 +181,7 @@ static int split_pattern(const char *pattern, char **prefix, char **suffix, char
 			}
 			if (pattern[i + 1] == 'b') {
 				if (nb++) {
-					putf(err, errsize, "pattern=: more than one %%b");
+					msg_put(err, errsize, "pattern=: more than one %%b");
 					goto bad;
 				}
 				buf[n++] = '\0';
@@ -220,23 +190,23 @@ static int split_pattern(const char *pattern, char **prefix, char **suffix, char
 				i++;
 				continue;
 			}
-			putf(err, errsize, "pattern=: '%%' must be followed by 'b' or '%%' (at byte %zu)",
+			msg_put(err, errsize, "pattern=: '%%' must be followed by 'b' or '%%' (at byte %zu)",
 			     i + 1);
 			goto bad;
 		}
 		if (!valid_group_char(c)) {
-			putf(err, errsize, "pattern=: byte %zu is not allowed in a group name", i + 1);
+			msg_put(err, errsize, "pattern=: byte %zu is not allowed in a group name", i + 1);
 			goto bad;
 		}
 		buf[n++] = (char)c;
 	}
 	buf[n] = '\0';
 	if (nb == 0) {
-		putf(err, errsize, "pattern= has no %%b (the bridge name)");
+		msg_put(err, errsize, "pattern= has no %%b (the bridge name)");
 		goto bad;
 	}
 	if (strlen(pre) + strlen(suf) + IFNAMSIZ - 1 > GROUP_NAME_MAX) {
-		putf(err, errsize, "pattern= makes group names longer than %d bytes", GROUP_NAME_MAX);
+		msg_put(err, errsize, "pattern= makes group names longer than %d bytes", GROUP_NAME_MAX);
 		goto bad;
 	}
 	if (prefix != NULL) {
@@ -246,7 +216,7 @@ static int split_pattern(const char *pattern, char **prefix, char **suffix, char
 			free(*prefix);
 			free(*suffix);
 			*prefix = *suffix = NULL;
-			putf(err, errsize, "out of memory");
+			msg_put(err, errsize, "out of memory");
 			goto bad;
 		}
 	}
@@ -261,13 +231,13 @@ int group_parse_args(int argc, const char *const *argv, struct group_conf **conf
 		     size_t errsize)
 {
 	struct parse p = { NULL, err, errsize };
-	char tok[TOKEN_SHOW + 4];
+	char tok[MSG_SHOW + 4];
 	int i;
 
 	*conf = NULL;
 	p.conf = calloc(1, sizeof(*p.conf));
 	if (p.conf == NULL) {
-		putf(err, errsize, "out of memory");
+		msg_put(err, errsize, "out of memory");
 		return -1;
 	}
 	for (i = 0; i < argc; i++) {
@@ -290,7 +260,7 @@ int group_parse_args(int argc, const char *const *argv, struct group_conf **conf
 			p.conf->has_pattern = 1;
 		} else {
 			fail(&p, "unknown argument \"%s\" (expected map= or pattern=)",
-			     show(tok, a, SIZE_MAX));
+			     msg_show(tok, a, SIZE_MAX));
 			goto bad;
 		}
 	}
@@ -380,21 +350,21 @@ enum bridge_auth_verdict group_decide(const struct group_conf *conf, const char 
 	if (ng > GROUP_MAX_PER_BRIDGE)
 		ng = GROUP_MAX_PER_BRIDGE; /* the parser allows no more */
 	if (ng == 0) {
-		putf(msg, msgsize, "no group for bridge %s", bridge);
+		msg_put(msg, msgsize, "no group for bridge %s", bridge);
 		return BRIDGE_AUTH_IGNORE;
 	}
 	if (user == NULL) {
-		putf(msg, msgsize, "uid %lu has no user name: its groups are unknown",
+		msg_put(msg, msgsize, "uid %lu has no user name: its groups are unknown",
 		     (unsigned long)uid);
 		return BRIDGE_AUTH_IGNORE;
 	}
 	r = nss->user_primary_gid(nss->ctx, user, &primary);
 	if (r < 0) {
-		putf(msg, msgsize, "cannot look up user %s: %s", user, strerror(errno));
+		msg_put(msg, msgsize, "cannot look up user %s: %s", user, strerror(errno));
 		return BRIDGE_AUTH_ERROR;
 	}
 	if (r == 0) {
-		putf(msg, msgsize, "user %s has no account: its groups are unknown", user);
+		msg_put(msg, msgsize, "user %s has no account: its groups are unknown", user);
 		return BRIDGE_AUTH_IGNORE;
 	}
 	/* ALLOW if in any group; else ERROR if a lookup failed; else DENY if
@@ -419,36 +389,36 @@ enum bridge_auth_verdict group_decide(const struct group_conf *conf, const char 
 		nexist++;
 		exists[i] = 1;
 		if (listed || gids[i] == primary) {
-			putf(msg, msgsize, "%s is in group %s (for bridge %s)", user, groups[i],
+			msg_put(msg, msgsize, "%s is in group %s (for bridge %s)", user, groups[i],
 			     bridge);
 			return BRIDGE_AUTH_ALLOW;
 		}
 	}
 	if (nexist > 0) {
 		if (nss->user_groups(nss->ctx, user, primary, &ugids, &nuser) < 0) {
-			putf(msg, msgsize, "cannot read the groups of %s: %s", user, strerror(errno));
+			msg_put(msg, msgsize, "cannot read the groups of %s: %s", user, strerror(errno));
 			return BRIDGE_AUTH_ERROR;
 		}
 		for (i = 0; i < ng; i++)
 			for (j = 0; exists[i] && j < nuser; j++)
 				if (ugids[j] == gids[i]) {
-					putf(msg, msgsize, "%s is in group %s (for bridge %s)", user,
+					msg_put(msg, msgsize, "%s is in group %s (for bridge %s)", user,
 					     groups[i], bridge);
 					v = BRIDGE_AUTH_ALLOW;
 					goto done;
 				}
 	}
 	if (lookup_failed != NULL) {
-		putf(msg, msgsize, "cannot look up group %s (for bridge %s): %s", lookup_failed,
+		msg_put(msg, msgsize, "cannot look up group %s (for bridge %s): %s", lookup_failed,
 		     bridge, strerror(lookup_errno));
 		v = BRIDGE_AUTH_ERROR;
 		goto done;
 	}
 	if (nexist == 0) {
 		if (ng == 1) {
-			putf(msg, msgsize, "group %s (for bridge %s) does not exist", groups[0], bridge);
+			msg_put(msg, msgsize, "group %s (for bridge %s) does not exist", groups[0], bridge);
 		} else {
-			putf(msg, msgsize, "none of the groups of bridge %s exists (", bridge);
+			msg_put(msg, msgsize, "none of the groups of bridge %s exists (", bridge);
 			for (i = 0; i < ng; i++)
 				addf(msg, msgsize, "%s%s", i ? ", " : "", groups[i]);
 			addf(msg, msgsize, ")");
@@ -457,7 +427,7 @@ enum bridge_auth_verdict group_decide(const struct group_conf *conf, const char 
 		goto done;
 	}
 	/* Name the groups that exist. */
-	putf(msg, msgsize, "%s is not in group ", user);
+	msg_put(msg, msgsize, "%s is not in group ", user);
 	for (i = 0, j = 0; i < ng; i++)
 		if (exists[i])
 			addf(msg, msgsize, "%s%s", j++ ? " or " : "", groups[i]);

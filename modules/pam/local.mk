@@ -1,7 +1,7 @@
 # pam: a PAM account check per request (included by the top Makefile.am)
 module_LTLIBRARIES += modules/pam/pam.la
 modules_pam_pam_la_SOURCES = modules/pam/pam.c modules/pam/pam_account.c \
-	modules/pam/pam_account.h
+	modules/pam/pam_account.h src/msg.c src/msg.h
 modules_pam_pam_la_CFLAGS = $(AM_CFLAGS) $(PAM_CFLAGS)
 modules_pam_pam_la_LIBADD = $(PAM_LIBS)
 modules_pam_pam_la_LDFLAGS = $(MODULE_LDFLAGS)
@@ -12,7 +12,7 @@ EXTRA_DIST += etc/pam.d/qemu-bridge-helper
 
 check_PROGRAMS += modules/pam/tests/test-pam-account
 modules_pam_tests_test_pam_account_SOURCES = modules/pam/tests/test-pam-account.c \
-	modules/pam/pam_account.c modules/pam/pam_account.h tests/tap-test.h
+	modules/pam/pam_account.c modules/pam/pam_account.h src/msg.c tests/tap-test.h
 modules_pam_tests_test_pam_account_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/modules/pam -I$(top_srcdir)/tests
 modules_pam_tests_test_pam_account_CFLAGS = $(AM_CFLAGS) $(PAM_CFLAGS)
 modules_pam_tests_test_pam_account_LDADD = $(PAM_LIBS)

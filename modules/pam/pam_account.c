@@ -18,18 +18,7 @@
 #include <security/pam_appl.h>
 
 #include "pam_account.h"
-
-#define TOKEN_SHOW 32
-
-static void putf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void putf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-}
+#include "msg.h"
 
 /* Copy S into OUT (size OUTSIZE) with control bytes shown as '?'. */
 static void clean(char *out, size_t outsize, const char *s)
@@ -44,24 +33,6 @@ static void clean(char *out, size_t outsize, const char *s)
 		out[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
 	}
 	out[i] = '\0';
-}
-
-/* For a message about an argument: printable ASCII, at most TOKEN_SHOW bytes. */
-static const char *show(char out[TOKEN_SHOW + 4], const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0' && i < TOKEN_SHOW; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		out[i] = (c > 0x20 && c < 0x7f) ? (char)c : '?';
-	}
-	if (s[i] != '\0') {
-		memcpy(out + i, "...", 3);
-		i += 3;
-	}
-	out[i] = '\0';
-	return out;
 }
 
 /* ---------------------------------------------------------------- arguments */
@@ -99,7 +70,7 @@ int pamacct_parse_args(int argc, const char *const *argv, struct pamacct_conf **
 {
 	const char *service = NULL, *confdir = NULL;
 	struct pamacct_conf *c;
-	char tok[TOKEN_SHOW + 4];
+	char tok[MSG_SHOW + 4];
 	int i;
 
 	*conf = NULL;
@@ -107,38 +78,38 @@ int pamacct_parse_args(int argc, const char *const *argv, struct pamacct_conf **
 		const char *a = argv[i];
 
 		if (a == NULL) {
-			putf(err, errsize, "argument %d is missing", i + 1);
+			msg_put(err, errsize, "argument %d is missing", i + 1);
 			return -1;
 		}
 		if (strncmp(a, "service=", 8) == 0) {
 			if (service != NULL) {
-				putf(err, errsize, "duplicate argument \"service=\"");
+				msg_put(err, errsize, "duplicate argument \"service=\"");
 				return -1;
 			}
 			service = a + 8;
 			if (!valid_service(service)) {
-				putf(err, errsize,
+				msg_put(err, errsize,
 				     "service=%s: not a PAM service name (1 to %d letters, digits, '.', '_', '-'; not starting with '.')",
-				     show(tok, service), PAMACCT_SERVICE_MAX);
+				     msg_show(tok, service, SIZE_MAX), PAMACCT_SERVICE_MAX);
 				return -1;
 			}
 		} else if (strncmp(a, "confdir=", 8) == 0) {
 			if (confdir != NULL) {
-				putf(err, errsize, "duplicate argument \"confdir=\"");
+				msg_put(err, errsize, "duplicate argument \"confdir=\"");
 				return -1;
 			}
 			confdir = a + 8;
 			if (!valid_dir(confdir)) {
-				putf(err, errsize, "confdir=%s: not an absolute path", show(tok, confdir));
+				msg_put(err, errsize, "confdir=%s: not an absolute path", msg_show(tok, confdir, SIZE_MAX));
 				return -1;
 			}
 #ifndef HAVE_PAM_START_CONFDIR
-			putf(err, errsize, "confdir=: this libpam has no pam_start_confdir()");
+			msg_put(err, errsize, "confdir=: this libpam has no pam_start_confdir()");
 			return -1;
 #endif
 		} else {
-			putf(err, errsize, "unknown argument \"%s\" (expected service= or confdir=)",
-			     show(tok, a));
+			msg_put(err, errsize, "unknown argument \"%s\" (expected service= or confdir=)",
+			     msg_show(tok, a, SIZE_MAX));
 			return -1;
 		}
 	}
@@ -146,7 +117,7 @@ int pamacct_parse_args(int argc, const char *const *argv, struct pamacct_conf **
 	if (c == NULL || (c->service = strdup(service ? service : PAMACCT_DEFAULT_SERVICE)) == NULL ||
 	    (confdir != NULL && (c->confdir = strdup(confdir)) == NULL)) {
 		pamacct_conf_free(c);
-		putf(err, errsize, "out of memory");
+		msg_put(err, errsize, "out of memory");
 		return -1;
 	}
 	*conf = c;
@@ -194,9 +165,9 @@ void pamacct_reason(char *msg, size_t msgsize, const char *service, const char *
 	clean(t, sizeof(t), text);
 	clean(d, sizeof(d), detail);
 	if (d[0] != '\0')
-		putf(msg, msgsize, "PAM account check (service %s): %s (%s)", service, t, d);
+		msg_put(msg, msgsize, "PAM account check (service %s): %s (%s)", service, t, d);
 	else
-		putf(msg, msgsize, "PAM account check (service %s): %s", service, t);
+		msg_put(msg, msgsize, "PAM account check (service %s): %s", service, t);
 }
 
 /* ---------------------------------------------------------------- the transaction */
@@ -266,7 +237,7 @@ enum bridge_auth_verdict pamacct_check(const struct pamacct_conf *conf, const ch
 	int rc;
 
 	if (user == NULL) {
-		putf(why, sizeof(why), "uid %lu has no user name", (unsigned long)uid);
+		msg_put(why, sizeof(why), "uid %lu has no user name", (unsigned long)uid);
 		pamacct_reason(msg, msgsize, conf->service, why, NULL);
 		return BRIDGE_AUTH_DENY;
 	}
@@ -277,7 +248,7 @@ enum bridge_auth_verdict pamacct_check(const struct pamacct_conf *conf, const ch
 #endif
 		rc = pam_start(conf->service, user, &conv, &pamh);
 	if (rc != PAM_SUCCESS || pamh == NULL) {
-		putf(why, sizeof(why), "cannot start PAM: %s", pam_strerror(pamh, rc));
+		msg_put(why, sizeof(why), "cannot start PAM: %s", pam_strerror(pamh, rc));
 		pamacct_reason(msg, msgsize, conf->service, why, NULL);
 		if (pamh != NULL)
 			pam_end(pamh, rc);
@@ -290,7 +261,7 @@ enum bridge_auth_verdict pamacct_check(const struct pamacct_conf *conf, const ch
 	if (rc == PAM_SUCCESS)
 		rc = pam_set_item(pamh, PAM_RUSER, user);
 	if (rc != PAM_SUCCESS) {
-		putf(why, sizeof(why), "cannot set PAM items: %s", pam_strerror(pamh, rc));
+		msg_put(why, sizeof(why), "cannot set PAM items: %s", pam_strerror(pamh, rc));
 		pamacct_reason(msg, msgsize, conf->service, why, NULL);
 		pam_end(pamh, rc);
 		return BRIDGE_AUTH_ERROR;
