@@ -480,6 +480,38 @@ ba_release() {
 	BA_ERR=$(cat "$BA_TMP/stderr")
 }
 
+# ba_expect USER BRIDGE granted|refused TEXT [REGEX]: one request to our
+# helper, as QEMU makes it, and its outcome: the decision; for a refusal
+# exit status 1 (denied) and, with REGEX, the message; no tap left behind.
+ba_expect() {
+	local u=$1 br=$2 want=$3 text=$4 re=${5:-}
+	ba_run "$u" "$BA_HELPER" --use-vnet --fd=@FD@ --br="$br"
+	is "$(ba_decision)" "$want" "$text"
+	if [ "$want" = refused ]; then
+		is "$BA_RC" 1 "$text: exit status 1" || diag "$BA_ERR"
+	fi
+	if [ -n "$re" ]; then
+		like "$BA_ERR" "$re" "$text: message"
+	fi
+	ba_no_taps "$text: no tap left behind"
+}
+
+# ba_syslog_sink: from here on /dev is a private overlay whose /dev/log is a
+# sink (tests/ba-syslogd); BA_SYSLOG is the file that receives every line.
+ba_syslog_sink() {
+	BA_SYSLOG=$BA_TMP/syslog
+	mkdir -p "$BA_TMP/dev-upper" "$BA_TMP/dev-work" &&
+		mount -t overlay ov -o "lowerdir=/dev,upperdir=$BA_TMP/dev-upper,workdir=$BA_TMP/dev-work" /dev ||
+		ba_fatal "cannot overlay /dev"
+	"$top_builddir/tests/ba-syslogd" /dev/log "$BA_SYSLOG" >"$BA_TMP/syslogd.out" &
+	ba_bg $!
+	for _ in $(seq 50); do
+		grep -q ready "$BA_TMP/syslogd.out" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	ba_fatal "the syslog sink did not start"
+}
+
 # ba_granted: the last run got a tap (exit 0, exactly one fd).
 ba_granted() { [ "$BA_RC" = 0 ] && [ "$BA_FD" = yes ]; }
 # ba_decision: "granted" or "refused" for the last run; anything else is odd.

@@ -6,15 +6,8 @@
 ba_enter_ns "$@"
 ba_need_ours
 
-# A private /dev (an overlay of the real one) where /dev/log is our sink.
-mkdir -p "$BA_TMP/dev-upper" "$BA_TMP/dev-work" &&
-	mount -t overlay ov -o "lowerdir=/dev,upperdir=$BA_TMP/dev-upper,workdir=$BA_TMP/dev-work" /dev ||
-	ba_fatal "cannot overlay /dev"
-LOG=$BA_TMP/syslog
-"$top_builddir/tests/ba-syslogd" /dev/log "$LOG" >"$BA_TMP/syslogd.out" &
-ba_bg $!
-for _ in $(seq 50); do grep -q ready "$BA_TMP/syslogd.out" 2>/dev/null && break; sleep 0.1; done
-grep -q ready "$BA_TMP/syslogd.out" || ba_fatal "the syslog sink did not start"
+ba_syslog_sink
+LOG=$BA_SYSLOG
 
 ba_bridge br0
 ba_bridge br1

@@ -11,7 +11,6 @@
 ba_enter_ns "$@"
 ba_need_ours
 
-EXIT_DENIED=1
 H=$BA_HELPER
 [ -f "$BA_MODULEDIR/group.so" ] || ba_fatal "the stage has no $BA_MODULEDIR/group.so"
 
@@ -50,39 +49,27 @@ stack() {
 	ba_policy_stack "$text );"
 }
 
-# expect USER BRIDGE granted|refused TEXT [REGEX]: one request and its outcome.
-expect() {
-	local u=$1 br=$2 want=$3 text=$4 re=${5:-}
-	ba_run "$u" "$H" --use-vnet --fd=@FD@ --br="$br"
-	is "$(ba_decision)" "$want" "$text"
-	[ "$want" = refused ] && { is "$BA_RC" "$EXIT_DENIED" "$text: exit status $EXIT_DENIED" || diag "$BA_ERR"; }
-	if [ -n "$re" ]; then
-		like "$BA_ERR" "$re" "$text: message"
-	fi
-	ba_no_taps "$text: no tap left behind"
-}
-
 # ---------------------------------------------------------------- one group module alone
 stack "group required map=br0:kvm map=br1:alice map=br2:nosuchgroup map=br3:kvm,vmusers map=br4:nosuch,kvm pattern=net-%b"
 
-expect alice br0 granted "supplementary group kvm: alice may use br0"
-expect bob br0 refused "bob is not in kvm: br0 refused" \
+ba_expect alice br0 granted "supplementary group kvm: alice may use br0"
+ba_expect bob br0 refused "bob is not in kvm: br0 refused" \
 	'denied for bob by module group: bob is not in group kvm, which bridge br0 requires'
-expect alice br1 granted "primary group alice: alice may use br1"
-expect bob br1 refused "bob's primary group is not alice: br1 refused" \
+ba_expect alice br1 granted "primary group alice: alice may use br1"
+ba_expect bob br1 refused "bob's primary group is not alice: br1 refused" \
 	'bob is not in group alice, which bridge br1 requires'
-expect alice br2 refused "non-existent group: no opinion, and a stack of no opinions refuses" 'br2'
-expect bob br3 granted "several groups: bob is in the second (vmusers)"
-expect alice br3 granted "several groups: alice is in both"
-expect carol br3 refused "several groups: carol is in neither, both are named" \
+ba_expect alice br2 refused "non-existent group: no opinion, and a stack of no opinions refuses" 'br2'
+ba_expect bob br3 granted "several groups: bob is in the second (vmusers)"
+ba_expect alice br3 granted "several groups: alice is in both"
+ba_expect carol br3 refused "several groups: carol is in neither, both are named" \
 	'carol is not in group kvm or vmusers, which bridge br3 requires'
-expect carol br4 refused "a non-existent group beside a real one: the real one decides" \
+ba_expect carol br4 refused "a non-existent group beside a real one: the real one decides" \
 	'carol is not in group kvm, which bridge br4 requires'
-expect carol lan0 granted "pattern net-%b: carol is in net-lan0"
-expect alice lan0 refused "pattern net-%b: alice is not in net-lan0" \
+ba_expect carol lan0 granted "pattern net-%b: carol is in net-lan0"
+ba_expect alice lan0 refused "pattern net-%b: alice is not in net-lan0" \
 	'alice is not in group net-lan0, which bridge lan0 requires'
-expect alice lan1 refused "pattern net-%b: empty net-lan1" 'alice is not in group net-lan1'
-expect alice lan2 refused "pattern net-%b: net-lan2 does not exist (no opinion)" 'lan2'
+ba_expect alice lan1 refused "pattern net-%b: empty net-lan1" 'alice is not in group net-lan1'
+ba_expect alice lan2 refused "pattern net-%b: net-lan2 does not exist (no opinion)" 'lan2'
 
 # ---------------------------------------------------------------- the group database changes, the session goes on
 # A session started before the change: its credentials are the old ones.
@@ -123,14 +110,14 @@ session_end
 is "$(ba_decision)" refused "group removed during the session: alice's next request is refused at once"
 like "$BA_ERR" 'alice is not in group kvm, which bridge br0 requires' "group removed: message names the group"
 ba_no_taps "group removed: no tap left behind"
-expect carol br0 granted "carol, added, is still granted"
+ba_expect carol br0 granted "carol, added, is still granted"
 set_members kvm alice
-expect carol br0 refused "carol, removed again, is refused" 'carol is not in group kvm'
-expect alice br0 granted "alice, added back, is granted"
+ba_expect carol br0 refused "carol, removed again, is refused" 'carol is not in group kvm'
+ba_expect alice br0 granted "alice, added back, is granted"
 
 # A group deleted from the database: no opinion.
 grep -v '^kvm:' /etc/group >"$BA_TMP/grp.tmp" && cat "$BA_TMP/grp.tmp" >/etc/group || ba_fatal "deleting kvm"
-expect alice br0 refused "group kvm deleted: the stack has no positive answer" 'br0'
+ba_expect alice br0 refused "group kvm deleted: the stack has no positive answer" 'br0'
 add_group kvm 4200 alice
 
 # ---------------------------------------------------------------- many groups
@@ -139,13 +126,13 @@ for i in $(seq 1 400); do
 	add_group "many$i" $((5000 + i)) bob
 done
 set_members net-lan1 bob
-expect bob lan1 granted "bob in 402 groups, the pattern's group among them"
+ba_expect bob lan1 granted "bob in 402 groups, the pattern's group among them"
 stack "group required map=br0:many400"
-expect bob br0 granted "bob in 402 groups: the last one mapped"
-expect alice br0 refused "alice in none of them" 'alice is not in group many400'
+ba_expect bob br0 granted "bob in 402 groups: the last one mapped"
+ba_expect alice br0 refused "alice in none of them" 'alice is not in group many400'
 stack "group required map=br0:many1,many2,many3,kvm"
-expect alice br0 granted "four groups mapped, alice in the last"
-expect carol br0 refused "four groups mapped, carol in none: all named" \
+ba_expect alice br0 granted "four groups mapped, alice in the last"
+ba_expect carol br0 refused "four groups mapped, carol in none: all named" \
 	'carol is not in group many1 or many2 or many3 or kvm, which bridge br0 requires'
 
 # ---------------------------------------------------------------- configuration errors
@@ -162,38 +149,38 @@ done
 # of a sufficient entry is ignored: DESIGN.md section 5.)
 stack "group required pattern=" "acl sufficient file=$BA_BRIDGE_CONF"
 ba_bridge_conf "allow br0"
-expect alice br0 refused "a required group module that cannot start fails the stack beside a grant" 'pattern= is empty'
+ba_expect alice br0 refused "a required group module that cannot start fails the stack beside a grant" 'pattern= is empty'
 
 # ---------------------------------------------------------------- the worked stacks of bridge-auth-group(8)
 # 1. Members of kvm may use br0, everyone else is refused.
 stack "group required map=br0:kvm"
-expect alice br0 granted "man page, kvm on br0: alice (in kvm) may use br0"
-expect bob br0 refused "man page, kvm on br0: bob is refused" 'bob is not in group kvm'
-expect alice br1 refused "man page, kvm on br0: no other bridge, not even for alice" 'br1'
+ba_expect alice br0 granted "man page, kvm on br0: alice (in kvm) may use br0"
+ba_expect bob br0 refused "man page, kvm on br0: bob is refused" 'bob is not in group kvm'
+ba_expect alice br1 refused "man page, kvm on br0: no other bridge, not even for alice" 'br1'
 
 # 2. Group members without further ado, everyone else as bridge.conf says.
 stack "group sufficient map=br0:kvm" "acl required file=$BA_BRIDGE_CONF"
 ba_bridge_conf "allow br1
 deny br0"
-expect alice br0 granted "man page, group sufficient + acl: kvm member alice gets br0 despite the acl's deny"
-expect bob br0 refused "man page, group sufficient + acl: bob falls to the acl's deny" 'bridge\.conf'
-expect bob br1 granted "man page, group sufficient + acl: bob gets br1 from the acl"
-expect carol br2 refused "man page, group sufficient + acl: no group, no acl rule" 'br2'
+ba_expect alice br0 granted "man page, group sufficient + acl: kvm member alice gets br0 despite the acl's deny"
+ba_expect bob br0 refused "man page, group sufficient + acl: bob falls to the acl's deny" 'bridge\.conf'
+ba_expect bob br1 granted "man page, group sufficient + acl: bob gets br1 from the acl"
+ba_expect carol br2 refused "man page, group sufficient + acl: no group, no acl rule" 'br2'
 
 # 3. Each bridge has its own group.
 stack "group required pattern=net-%b"
 set_members net-lan0 carol
 set_members net-lan1 bob
-expect carol lan0 granted "man page, per-bridge group: carol in net-lan0 uses lan0"
-expect carol lan1 refused "man page, per-bridge group: carol not in net-lan1" 'carol is not in group net-lan1'
-expect bob lan1 granted "man page, per-bridge group: bob in net-lan1 uses lan1"
-expect bob br0 refused "man page, per-bridge group: net-br0 does not exist" 'br0'
+ba_expect carol lan0 granted "man page, per-bridge group: carol in net-lan0 uses lan0"
+ba_expect carol lan1 refused "man page, per-bridge group: carol not in net-lan1" 'carol is not in group net-lan1'
+ba_expect bob lan1 granted "man page, per-bridge group: bob in net-lan1 uses lan1"
+ba_expect bob br0 refused "man page, per-bridge group: net-br0 does not exist" 'br0'
 
 # 4. A group required on top of bridge.conf: both must agree.
 stack "acl required file=$BA_BRIDGE_CONF" "group required map=br1:vmusers"
 ba_bridge_conf "allow all"
-expect bob br1 granted "acl + group required: bob is allowed and in vmusers"
-expect carol br1 refused "acl + group required: carol is allowed but not in vmusers" 'carol is not in group vmusers'
-expect carol br0 granted "acl + group required: br0 has no group, the acl decides"
+ba_expect bob br1 granted "acl + group required: bob is allowed and in vmusers"
+ba_expect carol br1 refused "acl + group required: carol is allowed but not in vmusers" 'carol is not in group vmusers'
+ba_expect carol br0 granted "acl + group required: br0 has no group, the acl decides"
 
 ba_done

@@ -35,7 +35,6 @@ fi
 ba_enter_ns "$@"
 ba_need_ours
 
-EXIT_DENIED=1
 H=$BA_HELPER
 PATH=$PATH:/usr/sbin:/sbin
 
@@ -159,44 +158,34 @@ is $? 1 "dave is not in /etc/passwd: an LDAP-only user"
 ba_bridge br0
 ba_bridge br1
 
-# expect USER BRIDGE granted|refused TEXT [REGEX]
-expect() {
-	local u=$1 br=$2 want=$3 text=$4 re=${5:-}
-	ba_run "$u" "$H" --use-vnet --fd=@FD@ --br="$br"
-	is "$(ba_decision)" "$want" "$text"
-	[ "$want" = refused ] && { is "$BA_RC" "$EXIT_DENIED" "$text: exit status $EXIT_DENIED" || diag "$BA_ERR"; }
-	[ -n "$re" ] && like "$BA_ERR" "$re" "$text: message"
-	ba_no_taps "$text: no tap left behind"
-}
-
 # ---------------------------------------------------------------- group: an LDAP group
 ba_bridge_conf "allow br1"
 ba_policy_stack "stack = (
   { module = \"group\"; control = \"sufficient\"; args = [ \"map=br0:ldapvm\" ]; },
   { module = \"acl\"; control = \"required\"; args = [ \"file=$BA_BRIDGE_CONF\" ]; }
 );"
-expect dave br0 granted "group sufficient + acl: LDAP user dave, member of LDAP group ldapvm, gets br0"
-expect erin br0 refused "group sufficient + acl: LDAP user erin, not a member, is refused br0" 'br0'
-expect erin br1 granted "group sufficient + acl: erin gets br1 from bridge.conf"
-expect alice br0 refused "group sufficient + acl: local user alice is refused br0" 'br0'
+ba_expect dave br0 granted "group sufficient + acl: LDAP user dave, member of LDAP group ldapvm, gets br0"
+ba_expect erin br0 refused "group sufficient + acl: LDAP user erin, not a member, is refused br0" 'br0'
+ba_expect erin br1 granted "group sufficient + acl: erin gets br1 from bridge.conf"
+ba_expect alice br0 refused "group sufficient + acl: local user alice is refused br0" 'br0'
 
 ba_policy_stack 'stack = ( { module = "group"; control = "required"; args = [ "map=br0:ldapvm" ]; } );'
-expect dave br0 granted "group required: dave (LDAP group) gets br0"
-expect erin br0 refused "group required: erin is refused, the LDAP group is named" \
+ba_expect dave br0 granted "group required: dave (LDAP group) gets br0"
+ba_expect erin br0 refused "group required: erin is refused, the LDAP group is named" \
 	'erin is not in group ldapvm, which bridge br0 requires'
 ldapmod "dn: cn=ldapvm,ou=groups,dc=test
 changetype: modify
 delete: memberUid
 memberUid: dave"
-expect dave br0 refused "dave removed from the LDAP group: refused at the next request, nothing restarted" \
+ba_expect dave br0 refused "dave removed from the LDAP group: refused at the next request, nothing restarted" \
 	'dave is not in group ldapvm, which bridge br0 requires'
 ldapmod "dn: cn=ldapvm,ou=groups,dc=test
 changetype: modify
 add: memberUid
 memberUid: erin
 memberUid: dave"
-expect erin br0 granted "erin added to the LDAP group: granted at the next request"
-expect dave br0 granted "dave added back: granted"
+ba_expect erin br0 granted "erin added to the LDAP group: granted at the next request"
+ba_expect dave br0 granted "dave added back: granted"
 
 # ---------------------------------------------------------------- pam: pam_ldap's account check
 cat >/etc/pam.d/qemu-bridge-helper <<'PAM' || ba_fatal "writing the PAM service"
@@ -208,27 +197,27 @@ ba_policy_stack 'stack = (
   { module = "group"; control = "required"; args = [ "map=br0:ldapvm" ]; },
   { module = "pam"; control = "required"; }
 );'
-expect dave br0 granted "group + pam: dave, LDAP member with a valid LDAP account"
-expect alice br0 refused "group + pam: local alice is not in the LDAP group" 'alice is not in group ldapvm'
+ba_expect dave br0 granted "group + pam: dave, LDAP member with a valid LDAP account"
+ba_expect alice br0 refused "group + pam: local alice is not in the LDAP group" 'alice is not in group ldapvm'
 
 ba_policy_stack 'stack = ( { module = "pam"; control = "required"; } );'
-expect dave br1 granted "pam alone: dave's LDAP account is valid"
-expect alice br1 granted "pam alone: local alice passes pam_unix (pam_ldap skipped for local users)"
+ba_expect dave br1 granted "pam alone: dave's LDAP account is valid"
+ba_expect alice br1 granted "pam alone: local alice passes pam_unix (pam_ldap skipped for local users)"
 ldapmod "dn: uid=dave,ou=people,dc=test
 changetype: modify
 replace: shadowExpire
 shadowExpire: 1"
-expect dave br1 refused "pam: dave's LDAP account locked (shadowExpire 1): refused at the next request" \
+ba_expect dave br1 refused "pam: dave's LDAP account locked (shadowExpire 1): refused at the next request" \
 	'denied for dave by module pam: PAM account check \(service qemu-bridge-helper\): User account has expired'
 ba_policy_stack 'stack = (
   { module = "group"; control = "required"; args = [ "map=br0:ldapvm" ]; },
   { module = "pam"; control = "required"; }
 );'
-expect dave br0 refused "group + pam: dave still in ldapvm but locked: refused" 'User account has expired'
+ba_expect dave br0 refused "group + pam: dave still in ldapvm but locked: refused" 'User account has expired'
 ldapmod "dn: uid=dave,ou=people,dc=test
 changetype: modify
 delete: shadowExpire"
-expect dave br0 granted "group + pam: dave unlocked: granted again"
+ba_expect dave br0 granted "group + pam: dave unlocked: granted again"
 
 # A directory that cannot be reached: dave has no name any more; the
 # request is refused (run by uid, since setpriv cannot resolve dave either).

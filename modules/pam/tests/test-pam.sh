@@ -15,7 +15,6 @@
 ba_enter_ns "$@"
 ba_need_ours
 
-EXIT_DENIED=1
 H=$BA_HELPER
 MOD=$BA_MODULEDIR/pam.so
 [ -f "$MOD" ] || ba_fatal "the stage has no $MOD"
@@ -145,28 +144,18 @@ ba_bridge br0
 ba_bridge br1
 ba_bridge br-lab
 
-# expect USER BRIDGE granted|refused TEXT [REGEX]
-expect() {
-	local u=$1 br=$2 want=$3 text=$4 re=${5:-}
-	ba_run "$u" "$H" --use-vnet --fd=@FD@ --br="$br"
-	is "$(ba_decision)" "$want" "$text"
-	[ "$want" = refused ] && { is "$BA_RC" "$EXIT_DENIED" "$text: exit status $EXIT_DENIED" || diag "$BA_ERR"; }
-	[ -n "$re" ] && like "$BA_ERR" "$re" "$text: message"
-	ba_no_taps "$text: no tap left behind"
-}
-
 # The shipped service file: pam_unix alone.
 ba_policy_stack 'stack = ( { module = "pam"; control = "required"; } );'
-expect alice br0 granted "helper, shipped PAM service: alice's valid account is granted"
-expect carol br0 refused "helper, shipped PAM service: carol's expired account is refused with PAM's reason" \
+ba_expect alice br0 granted "helper, shipped PAM service: alice's valid account is granted"
+ba_expect carol br0 refused "helper, shipped PAM service: carol's expired account is refused with PAM's reason" \
 	'denied for carol by module pam: PAM account check \(service qemu-bridge-helper\): User account has expired'
-expect bob br0 refused "helper, shipped PAM service: bob's password must be changed" \
+ba_expect bob br0 refused "helper, shipped PAM service: bob's password must be changed" \
 	'Authentication token is no longer valid'
 # The account is renewed: the next request is granted, nothing restarted.
 shadow carol 8 ""
-expect carol br0 granted "helper: carol's account renewed, granted at once"
+ba_expect carol br0 granted "helper: carol's account renewed, granted at once"
 shadow carol 8 1
-expect carol br0 refused "helper: carol's account expired again, refused at once" 'User account has expired'
+ba_expect carol br0 refused "helper: carol's account expired again, refused at once" 'User account has expired'
 
 # Man page: acl as before, but only accounts that PAM says are valid.
 ba_policy_stack "stack = (
@@ -175,22 +164,22 @@ ba_policy_stack "stack = (
 );"
 ba_bridge_conf "allow br0
 deny br1"
-expect alice br0 granted "man page, acl + pam: alice, allowed and valid"
-expect alice br1 refused "man page, acl + pam: alice, denied by the acl" 'bridge\.conf'
-expect carol br0 refused "man page, acl + pam: carol allowed by the acl but expired" 'User account has expired'
-expect bob br-lab refused "man page, acl + pam: no acl rule for br-lab" 'br-lab'
+ba_expect alice br0 granted "man page, acl + pam: alice, allowed and valid"
+ba_expect alice br1 refused "man page, acl + pam: alice, denied by the acl" 'bridge\.conf'
+ba_expect carol br0 refused "man page, acl + pam: carol allowed by the acl but expired" 'User account has expired'
+ba_expect bob br-lab refused "man page, acl + pam: no acl rule for br-lab" 'br-lab'
 
 # Man page: per bridge through PAM_TTY, with a service of its own and confdir=.
 ba_policy_stack "stack = ( { module = \"pam\"; control = \"required\"; args = [ \"service=perbridge\", \"confdir=$PAMD\" ]; } );"
-expect carol br0 granted "helper, confdir= and per-bridge rule: carol may use br0"
-expect carol br-lab refused "helper, per-bridge rule: carol may not use br-lab" \
+ba_expect carol br0 granted "helper, confdir= and per-bridge rule: carol may use br0"
+ba_expect carol br-lab refused "helper, per-bridge rule: carol may not use br-lab" \
 	'PAM account check \(service perbridge\): Authentication failure'
-expect bob br-lab granted "helper, per-bridge rule: bob (vmusers) may use br-lab"
-expect alice br1 granted "helper, per-bridge rule: alice may use br1"
+ba_expect bob br-lab granted "helper, per-bridge rule: bob (vmusers) may use br-lab"
+ba_expect alice br1 granted "helper, per-bridge rule: alice may use br1"
 
 # The module's argument errors reach the caller.
 ba_policy_stack 'stack = ( { module = "pam"; control = "required"; args = [ "service=../x" ]; } );'
-expect alice br0 refused "helper, service=../x: refused, the module cannot start" 'cannot start: service=\.\./x'
+ba_expect alice br0 refused "helper, service=../x: refused, the module cannot start" 'cannot start: service=\.\./x'
 
 # ---------------------------------------------------------------- syslog
 # The helper's request line and the module's "PAM says" lines, and the
@@ -198,18 +187,12 @@ expect alice br0 refused "helper, service=../x: refused, the module cannot start
 # stays overlaid until the end.
 SYSLOGD=${top_builddir:-.}/tests/ba-syslogd
 if [ -x "$SYSLOGD" ]; then
-	mkdir -p "$BA_TMP/dev-upper" "$BA_TMP/dev-work" &&
-		mount -t overlay ov -o "lowerdir=/dev,upperdir=$BA_TMP/dev-upper,workdir=$BA_TMP/dev-work" /dev ||
-		ba_fatal "cannot overlay /dev"
-	LOG=$BA_TMP/syslog
-	"$SYSLOGD" /dev/log "$LOG" >"$BA_TMP/syslogd.out" &
-	ba_bg $!
-	for _ in $(seq 50); do grep -q ready "$BA_TMP/syslogd.out" 2>/dev/null && break; sleep 0.1; done
-	grep -q ready "$BA_TMP/syslogd.out" || ba_fatal "the syslog sink did not start"
+	ba_syslog_sink
+	LOG=$BA_SYSLOG
 	service logged "account required pam_echo.so checking %u on %t
 account required pam_unix.so"
 	ba_policy_stack "stack = ( { module = \"pam\"; control = \"required\"; args = [ \"service=logged\", \"confdir=$PAMD\" ]; } );"
-	expect carol br0 refused "syslog: carol (expired) refused" 'User account has expired'
+	ba_expect carol br0 refused "syslog: carol (expired) refused" 'User account has expired'
 	sleep 0.2
 	log=$(cat "$LOG")
 	diag "$log"
