@@ -449,6 +449,16 @@ static size_t nss_buf_start(int which)
 
 /* getgrnam_r() and getpwnam_r() say "not found" with 0 and a NULL result
  * (POSIX also allows ENOENT and ESRCH); anything else is an error. */
+static int nss_answer(int rc, int found)
+{
+	if (rc == 0)
+		return found;
+	if (rc == ENOENT || rc == ESRCH)
+		return 0;
+	errno = rc;
+	return -1;
+}
+
 static int sys_group_by_name(void *ctx, const char *name, const char *user, gid_t *gid,
 			     int *listed)
 {
@@ -480,12 +490,7 @@ static int sys_group_by_name(void *ctx, const char *name, const char *user, gid_
 				*listed = 1;
 	}
 	free(buf);
-	if (rc == 0)
-		return res != NULL;
-	if (rc == ENOENT || rc == ESRCH)
-		return 0;
-	errno = rc;
-	return -1;
+	return nss_answer(rc, res != NULL);
 }
 
 static int sys_user_primary_gid(void *ctx, const char *user, gid_t *gid)
@@ -513,12 +518,7 @@ static int sys_user_primary_gid(void *ctx, const char *user, gid_t *gid)
 	if (rc == 0 && res != NULL)
 		*gid = res->pw_gid;
 	free(buf);
-	if (rc == 0)
-		return res != NULL;
-	if (rc == ENOENT || rc == ESRCH)
-		return 0;
-	errno = rc;
-	return -1;
+	return nss_answer(rc, res != NULL);
 }
 
 static int sys_user_groups(void *ctx, const char *user, gid_t primary, gid_t **list, size_t *n)
