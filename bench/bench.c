@@ -4,10 +4,14 @@
  *   bench [options] --row=NAME:HELPER:USER:CONF ... [--conc=NAME:HELPER:USER:CONF ...]
  *
  * A request is what QEMU does for one NIC: socketpair(AF_UNIX, SOCK_STREAM),
- * fork, and in the child become USER (groups, gid, uid: an unprivileged
- * process, as QEMU is) and execve(HELPER, --use-vnet --fd=N --br=BRIDGE);
- * the parent reads the socket to EOF (the tap fd arrives by SCM_RIGHTS) and
- * waits for the helper to exit.  The time is CLOCK_MONOTONIC from just
+ * fork, and execve(HELPER, --use-vnet --fd=N --br=BRIDGE) in the child; the
+ * parent reads the socket to EOF (the tap fd arrives by SCM_RIGHTS) and
+ * waits for the helper to exit.  As QEMU is a process of its user, every
+ * request is made by a "caller" process that became USER (groups, gid, uid:
+ * unprivileged) once, before the first request: the driver (root, which
+ * installs the policies) tells the caller of each row what to run over a
+ * pipe and reads back the figures.  So setting 1,000 groups, which costs the
+ * kernel about 0.25 ms, is not counted in every request of that user.  The time is CLOCK_MONOTONIC from just
  * before fork() to waitpid() returning.  Then, untimed: the request must
  * have exited 0 and sent exactly one fd on which TUNGETIFF works, else the
  * benchmark stops; the fd is closed, which tears the tap down.
@@ -28,7 +32,8 @@
  * (teardown untimed).  Bursts of the rows alternate, --conc-rounds rounds.
  *
  * Output: one table (median, p10, p90 in ms; ratios of medians to the rows
- * named by --ref-qemu and --ref-floor) and one line per --target:
+ * named by --ref-qemu and --ref-floor; the medians of the helper's page
+ * faults and user + system CPU time, from wait4()) and one line per --target:
  *   --target=ROW:REF:MAX   median(ROW) <= MAX * median(REF)
  *   --target-tput=ROW:REF:MIN   median throughput(ROW) >= MIN * that of REF
  * --phases passes BENCH_T0=<CLOCK_MONOTONIC ns just before fork> in the
@@ -68,7 +73,26 @@ struct row {
 	gid_t *groups;
 	int ngroups;
 	double *v; /* samples: ms (sequential) or requests/s (concurrent) */
+	double *faults, *cpu; /* sequential: the helper's page faults and CPU ms (wait4) */
 	size_t n;
+	struct caller *caller; /* the process that makes this row's requests */
+};
+
+/* A process of one user that makes requests on the driver's word. */
+struct caller {
+	uid_t uid;
+	pid_t pid;
+	int cmd, res; /* driver -> caller: struct order; caller -> driver: struct figures */
+};
+
+struct order {
+	int conc; /* 0: one request of rows[row]; 1: one burst of concs[row] */
+	int row;
+};
+
+struct figures {
+	double value; /* ms (request) or requests/s (burst) */
+	double faults, cpu;
 };
 
 struct target {
@@ -79,6 +103,8 @@ struct target {
 
 static struct row rows[MAX_ROWS], concs[MAX_ROWS];
 static int nrows, nconcs;
+static struct caller callers[2 * MAX_ROWS];
+static int ncallers;
 static struct target targets[MAX_TARGETS];
 static int ntargets;
 static const char *bridge = "br0", *policy = NULL, *ref_qemu, *ref_floor, *raw_path;
@@ -169,7 +195,7 @@ static void install_policy(const struct row *r)
 	installed = r;
 }
 
-/* fork + become the caller + exec the helper on socket SOCK.  Returns the pid. */
+/* fork + exec the helper on socket SOCK (in a caller process).  Returns the pid. */
 static pid_t spawn(const struct row *r, int sock)
 {
 	char fdarg[32], brarg[64];
@@ -190,10 +216,6 @@ static pid_t spawn(const struct row *r, int sock)
 	if (pid < 0)
 		die("fork: %s", strerror(errno));
 	if (pid == 0) {
-		/* An unprivileged caller, as QEMU is: no uid 0 anywhere, so no capabilities. */
-		if (setgroups((size_t)r->ngroups, r->groups) < 0 || setresgid(r->gid, r->gid, r->gid) < 0 ||
-		    setresuid(r->uid, r->uid, r->uid) < 0)
-			_exit(126);
 		execve(r->helper, argv, child_env);
 		_exit(127);
 	}
@@ -238,11 +260,12 @@ static int receive(int sock, int *fd)
 	return n != 0;
 }
 
-static void reap(const struct row *r, pid_t pid, int fd)
+static void reap(const struct row *r, pid_t pid, int fd, struct rusage *ru)
 {
+	struct rusage ignored;
 	int status;
 
-	while (waitpid(pid, &status, 0) < 0)
+	while (wait4(pid, &status, 0, ru ? ru : &ignored) < 0)
 		if (errno != EINTR)
 			die("waitpid: %s", strerror(errno));
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
@@ -270,21 +293,20 @@ static void socks(int sv[2])
 		die("fcntl: %s", strerror(errno));
 }
 
-/* One timed request; returns ms. */
-static double request(const struct row *r)
+/* One timed request; returns ms, and what the helper cost in *RU. */
+static double request(const struct row *r, struct rusage *ru)
 {
 	int sv[2], fd = -1;
 	double t0, t1;
 	pid_t pid;
 
-	install_policy(r);
 	socks(sv);
 	t0 = now_ms();
 	pid = spawn(r, sv[1]);
 	close(sv[1]);
 	while (receive(sv[0], &fd))
 		;
-	reap(r, pid, fd);
+	reap(r, pid, fd, ru);
 	t1 = now_ms();
 	close(sv[0]);
 	check_tap(r, fd);
@@ -306,7 +328,6 @@ static double burst(const struct row *r)
 
 	if (slot == NULL || pfd == NULL || taps == NULL)
 		die("out of memory");
-	install_policy(r);
 	for (int i = 0; i < inflight; i++)
 		slot[i].pid = 0;
 	t0 = now_ms();
@@ -339,7 +360,7 @@ static double burst(const struct row *r)
 				continue;
 			if (receive(slot[i].sock, &slot[i].fd))
 				continue;
-			reap(r, slot[i].pid, slot[i].fd);
+			reap(r, slot[i].pid, slot[i].fd, NULL);
 			close(slot[i].sock);
 			taps[done++] = slot[i].fd;
 			slot[i].pid = 0;
@@ -364,19 +385,24 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The Q-quantile of R's samples (sorted in place), by linear interpolation. */
-static double quantile(struct row *r, double q)
+/* The Q-quantile of the N values V (sorted in place), by linear interpolation. */
+static double quantile_of(double *v, size_t n, double q)
 {
 	double pos, frac;
 	size_t i;
 
-	if (r->n == 0)
+	if (n == 0)
 		return 0;
-	qsort(r->v, r->n, sizeof(double), cmp_double);
-	pos = q * (double)(r->n - 1);
+	qsort(v, n, sizeof(double), cmp_double);
+	pos = q * (double)(n - 1);
 	i = (size_t)pos;
 	frac = pos - (double)i;
-	return i + 1 < r->n ? r->v[i] * (1 - frac) + r->v[i + 1] * frac : r->v[i];
+	return i + 1 < n ? v[i] * (1 - frac) + v[i + 1] * frac : v[i];
+}
+
+static double quantile(struct row *r, double q)
+{
+	return quantile_of(r->v, r->n, q);
 }
 
 static struct row *find(struct row *set, int n, const char *name)
@@ -395,6 +421,116 @@ static void progress(const char *what, int done, int total)
 		fprintf(stderr, "%s %d/%d\n", what, done, total);
 	if (done == total && isatty(STDERR_FILENO))
 		fputc('\n', stderr);
+}
+
+/* Exactly LEN bytes from/to FD; 0, or -1 at EOF or on error. */
+static int full_io(int fd, void *buf, size_t len, int writing)
+{
+	char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = writing ? write(fd, p, len) : read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The caller process: become R's user once, then run orders until EOF. */
+static void __attribute__((noreturn)) caller_main(const struct row *r, int cmd, int res)
+{
+	struct order o;
+
+	/* An unprivileged process, as QEMU is: no uid 0 anywhere, so no capabilities. */
+	if (setgroups((size_t)r->ngroups, r->groups) < 0 || setresgid(r->gid, r->gid, r->gid) < 0 ||
+	    setresuid(r->uid, r->uid, r->uid) < 0)
+		die("cannot become %s: %s", r->user, strerror(errno));
+	while (full_io(cmd, &o, sizeof(o), 0) == 0) {
+		struct figures f = { 0 };
+		struct rusage ru;
+
+		if (o.conc) {
+			f.value = burst(&concs[o.row]);
+		} else {
+			f.value = request(&rows[o.row], &ru);
+			f.faults = (double)ru.ru_minflt + (double)ru.ru_majflt;
+			f.cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+				(double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+		}
+		if (full_io(res, &f, sizeof(f), 1) < 0)
+			die("cannot report to the driver: %s", strerror(errno));
+	}
+	exit(0);
+}
+
+/* One caller process per user of the rows R[0..N-1]. */
+static void start_callers(struct row *r, int n)
+{
+	for (int i = 0; i < n; i++) {
+		int cmd[2], res[2];
+		struct caller *c = NULL;
+
+		for (int k = 0; k < ncallers && c == NULL; k++)
+			if (callers[k].uid == r[i].uid)
+				c = &callers[k];
+		if (c != NULL) {
+			r[i].caller = c;
+			continue;
+		}
+		c = &callers[ncallers++];
+		if (pipe2(cmd, O_CLOEXEC) < 0 || pipe2(res, O_CLOEXEC) < 0)
+			die("pipe: %s", strerror(errno));
+		fflush(NULL);
+		c->uid = r[i].uid;
+		c->pid = fork();
+		if (c->pid < 0)
+			die("fork: %s", strerror(errno));
+		if (c->pid == 0) {
+			for (int k = 0; k < ncallers - 1; k++) {
+				close(callers[k].cmd);
+				close(callers[k].res);
+			}
+			close(cmd[1]);
+			close(res[0]);
+			caller_main(&r[i], cmd[0], res[1]);
+		}
+		close(cmd[0]);
+		close(res[1]);
+		c->cmd = cmd[1];
+		c->res = res[0];
+		r[i].caller = c;
+	}
+}
+
+/* Install the policy of R and have its caller run one request (or burst). */
+static struct figures ask(struct row *r, int conc)
+{
+	struct order o = { conc, (int)(r - (conc ? concs : rows)) };
+	struct figures f;
+
+	install_policy(r);
+	if (full_io(r->caller->cmd, &o, sizeof(o), 1) < 0 ||
+	    full_io(r->caller->res, &f, sizeof(f), 0) < 0)
+		die("%s: the caller process of %s stopped (see its message above)", r->name, r->user);
+	return f;
+}
+
+static void stop_callers(void)
+{
+	for (int k = 0; k < ncallers; k++) {
+		int status;
+
+		close(callers[k].cmd);
+		close(callers[k].res);
+		if (waitpid(callers[k].pid, &status, 0) < 0 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 0)
+			die("a caller process failed");
+	}
 }
 
 int main(int argc, char **argv)
@@ -461,20 +597,28 @@ int main(int argc, char **argv)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	for (int i = 0; i < nrows; i++)
-		if ((rows[i].v = calloc((size_t)rounds, sizeof(double))) == NULL)
+		if ((rows[i].v = calloc((size_t)rounds, sizeof(double))) == NULL ||
+		    (rows[i].faults = calloc((size_t)rounds, sizeof(double))) == NULL ||
+		    (rows[i].cpu = calloc((size_t)rounds, sizeof(double))) == NULL)
 			die("out of memory");
 	for (int i = 0; i < nconcs; i++)
 		if ((concs[i].v = calloc((size_t)conc_rounds + 1, sizeof(double))) == NULL)
 			die("out of memory");
 
+	start_callers(rows, nrows);
+	start_callers(concs, nconcs);
 	for (int w = 0; w < warmup; w++)
 		for (int i = 0; i < nrows; i++)
-			(void)request(&rows[i]);
+			(void)ask(&rows[i], 0);
 	for (int k = 0; k < rounds; k++) {
 		for (int j = 0; j < nrows; j++) {
 			struct row *r = &rows[(j + k) % nrows];
+			struct figures f = ask(r, 0);
 
-			r->v[r->n++] = request(r);
+			r->v[r->n] = f.value;
+			r->faults[r->n] = f.faults;
+			r->cpu[r->n] = f.cpu;
+			r->n++;
 		}
 		progress("sequential rounds", k + 1, rounds);
 	}
@@ -482,16 +626,18 @@ int main(int argc, char **argv)
 		for (int j = 0; j < nconcs; j++) {
 			struct row *r = &concs[(j + k) % nconcs];
 
-			r->v[r->n++] = burst(r);
+			r->v[r->n++] = ask(r, 1).value;
 		}
 		progress("concurrent rounds", k + 1, conc_rounds);
 	}
 
+	stop_callers();
 	if (raw_path && (raw = fopen(raw_path, "w")) == NULL)
 		die("%s: %s", raw_path, strerror(errno));
 	for (int i = 0; raw && i < nrows; i++)
 		for (size_t k = 0; k < rows[i].n; k++)
-			fprintf(raw, "%s\t%zu\t%.4f\n", rows[i].name, k, rows[i].v[k]);
+			fprintf(raw, "%s\t%zu\t%.4f\t%.0f\t%.3f\n", rows[i].name, k, rows[i].v[k],
+				rows[i].faults[k], rows[i].cpu[k]);
 	for (int i = 0; raw && i < nconcs; i++)
 		for (size_t k = 0; k < concs[i].n; k++)
 			fprintf(raw, "%s\t%zu\t%.1f\n", concs[i].name, k, concs[i].v[k]);
@@ -500,8 +646,8 @@ int main(int argc, char **argv)
 
 	q = ref_qemu ? find(rows, nrows, ref_qemu) : NULL;
 	fl = ref_floor ? find(rows, nrows, ref_floor) : NULL;
-	printf("\n%-30s %5s %9s %9s %9s %8s %8s\n", "sequential (ms per request)", "n", "median",
-	       "p10", "p90", "x qemu", "x floor");
+	printf("\n%-30s %5s %9s %9s %9s %8s %8s %8s %8s\n", "sequential (ms per request)", "n",
+	       "median", "p10", "p90", "x qemu", "x floor", "faults", "cpu ms");
 	for (int i = 0; i < nrows; i++) {
 		struct row *r = &rows[i];
 		double med = quantile(r, 0.5);
@@ -512,7 +658,8 @@ int main(int argc, char **argv)
 			printf(" %8.2f", med / quantile(q, 0.5));
 		if (fl)
 			printf(" %8.2f", med / quantile(fl, 0.5));
-		printf("\n");
+		/* Medians of the helper's own rusage: page faults, user + system CPU. */
+		printf(" %8.0f %8.3f\n", quantile_of(r->faults, r->n, 0.5), quantile_of(r->cpu, r->n, 0.5));
 	}
 	if (nconcs) {
 		struct row *qc = ref_qemu ? find(concs, nconcs, ref_qemu) : NULL;

@@ -90,6 +90,9 @@ ba_bridge "$BR"
 ba_upstream_helper
 install -o root -g root -m 4755 "$BENCH_FLOOR" "$BA_TMP/bin/bench-floor" || fatal "cannot install the floor"
 FLOOR=$BA_TMP/bin/bench-floor
+install -o root -g root -m 4755 "$BENCH_FLOOR_DYN" "$BA_TMP/bin/bench-floor-dyn" ||
+	fatal "cannot install the dynamic floor"
+FLOOR_DYN=$BA_TMP/bin/bench-floor-dyn
 
 # Users: alice (lib.sh: alice, vmusers) and many, in 1,000 groups.  vm-br0 is
 # the group the group module asks for (pattern vm-%b), listed last.
@@ -153,6 +156,7 @@ echo "          $(. /etc/os-release && echo "$PRETTY_NAME"); load average $(cut 
 echo "ours:     $BA_HELPER (CFLAGS: ${BENCH_CFLAGS:-?})"
 echo "qemu:     $BA_UPSTREAM ($(dpkg-query -W -f='qemu-system-common ${Version}' qemu-system-common 2>/dev/null))"
 echo "floor:    bench-floor (static: tap, MTU, MAC, attach, up, send fd; no policy)"
+echo "          floor-dyn: the same program linked like our helper (dynamic, libc only)"
 case ${BENCH_CFLAGS:-} in *sanitize*) echo "WARNING:  built with sanitizers: not representative" ;; esac
 echo "method:   fork -> exec (setuid root, called by an unprivileged user) -> fd received -> exit;"
 echo "          rows interleaved round by round, $ROUNDS rounds after ${BENCH_WARMUP:-10} warm-up rounds"
@@ -168,6 +172,7 @@ echo "          stack-3  acl + group + pam, all required"
 	--conc-rounds="${BENCH_CONC_ROUNDS:-10}" \
 	--row="qemu:$BA_UPSTREAM:alice:-" \
 	--row="floor:$FLOOR:alice:-" \
+	--row="floor-dyn:$FLOOR_DYN:alice:-" \
 	--row="default:$BA_HELPER:alice:$BENCHDIR/default.conf" \
 	--row="acl-10k:$BA_HELPER:alice:$BENCHDIR/acl10k.conf" \
 	--row="group-1k:$BA_HELPER:many:$BENCHDIR/group1k.conf" \
