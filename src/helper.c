@@ -11,12 +11,15 @@
 #include <cap-ng.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -125,24 +128,29 @@ static bool caller_may_read(const struct bridge_auth_caller *c, const char *path
 /*
  * Policy errors and module start-up errors quote the policy (settings,
  * module arguments).  A caller who may not read it is told where, not
- * what; the system log has it all.
+ * what; the system log has it all.  (Asked only when there is something to
+ * tell: a granted request pays nothing for it.)
  */
-static void __attribute__((noreturn)) fail_policy(bool policy_public, const char *err)
+static void __attribute__((noreturn)) fail_policy(const struct bridge_auth_caller *c, const char *err)
 {
-	if (policy_public)
+	if (caller_may_read(c, POLICY_FILE))
 		fail(EXIT_CONFIG, "policy: %s", err);
 	request.detail = err;
 	fail(EXIT_CONFIG, "policy: " POLICY_FILE " cannot be used (the system log says why)");
 }
 
-static void set_reason(const struct policy *p, const struct stack_result *v, bool policy_public)
+static void set_reason(const struct policy *p, const struct stack_result *v,
+		       const struct bridge_auth_caller *c)
 {
+	bool open_failed = false;
+
 	request.reason = v->reason;
-	for (size_t i = 0; !policy_public && !v->granted && i < p->n; i++)
-		if (p->entries[i].open_failed) {
-			request.detail = v->reason;
-			request.reason = "a module could not start (the system log says why)";
-		}
+	for (size_t i = 0; !v->granted && i < p->n; i++)
+		open_failed |= p->entries[i].open_failed;
+	if (open_failed && !caller_may_read(c, POLICY_FILE)) {
+		request.detail = v->reason;
+		request.reason = "a module could not start (the system log says why)";
+	}
 }
 
 /* Keep 0-2 and the socket; every other inherited descriptor goes. */
@@ -172,27 +180,35 @@ static void check_socket(int fd)
 		fail(EXIT_USAGE, "--fd=%d: not a connected unix stream socket", fd);
 }
 
-/* Irrevocably become the caller, keeping CAP_NET_ADMIN only; check that it held. */
+/*
+ * Irrevocably become the caller, keeping CAP_NET_ADMIN only; check that it
+ * held.  The supplementary groups go first: nothing after the drop needs
+ * them, and libcap-ng reads /proc/self/status, which lists every one of
+ * them (1,000 groups made the drop 0.6 ms slower).
+ */
 static void drop_privileges(const struct bridge_auth_caller *c)
 {
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct caps[2];
 	uid_t ruid, euid, suid;
 	gid_t rgid, egid, sgid;
 
+	if (setgroups(0, NULL) < 0)
+		fail(EXIT_PRIVILEGE, "cannot drop the supplementary groups: %s", strerror(errno));
 	capng_clear(CAPNG_SELECT_BOTH);
 	if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_NET_ADMIN) < 0 ||
-	    capng_change_id((int)c->uid, (int)c->gid, CAPNG_CLEAR_BOUNDING) != 0)
+	    capng_change_id((int)c->uid, (int)c->gid, CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING) != 0)
 		fail(EXIT_PRIVILEGE, "cannot drop privileges to uid %u", (unsigned)c->uid);
+	/* Checked from the kernel's answers (capget, not libcap-ng's state). */
 	if (getresuid(&ruid, &euid, &suid) < 0 || getresgid(&rgid, &egid, &sgid) < 0 ||
 	    ruid != c->uid || euid != c->uid || suid != c->uid || rgid != c->gid ||
-	    egid != c->gid || sgid != c->gid || (c->uid != 0 && setuid(0) == 0) ||
-	    capng_get_caps_process() < 0 ||
-	    !capng_have_capability(CAPNG_EFFECTIVE, CAP_NET_ADMIN) ||
+	    egid != c->gid || sgid != c->gid || getgroups(0, NULL) != 0 ||
+	    (c->uid != 0 && setuid(0) == 0) || syscall(SYS_capget, &hdr, caps) != 0 ||
+	    caps[0].effective != 1U << CAP_NET_ADMIN || caps[0].permitted != 1U << CAP_NET_ADMIN ||
+	    caps[0].inheritable != 0 || caps[1].effective != 0 || caps[1].permitted != 0 ||
+	    caps[1].inheritable != 0 || prctl(PR_CAPBSET_READ, CAP_SYS_ADMIN) != 0 ||
 	    prctl(PR_SET_DUMPABLE, 0) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		fail(EXIT_PRIVILEGE, "privileges were not dropped as required; stopping");
-	for (unsigned cap = 0; cap <= CAP_LAST_CAP; cap++)
-		if (cap != CAP_NET_ADMIN && (capng_have_capability(CAPNG_EFFECTIVE, cap) ||
-					     capng_have_capability(CAPNG_PERMITTED, cap)))
-			fail(EXIT_PRIVILEGE, "capability %u survived the drop; stopping", cap);
 }
 
 int main(int argc, char **argv)
@@ -204,7 +220,6 @@ int main(int argc, char **argv)
 	struct bridge_auth_request req;
 	struct stack_result verdict;
 	char err[1024], tap[IFNAMSIZ] = "", decider[64] = "";
-	bool policy_public;
 	int tunfd;
 
 	if (argc < 1 || argv[0] == NULL)
@@ -234,17 +249,16 @@ int main(int argc, char **argv)
 	request.caller = &caller;
 	request.bridge = args.bridge;
 
-	policy_public = caller_may_read(&caller.id, POLICY_FILE);
 	if (policy_load(&source, &policy, err, sizeof(err)) < 0)
-		fail_policy(policy_public, err);
+		fail_policy(&caller.id, err);
 	req = (struct bridge_auth_request){ .caller = &caller.id, .bridge = args.bridge };
 	stack_run(&policy, &req, &verdict, NULL);
 	if (verdict.decider != STACK_NO_ENTRY) {
 		snprintf(decider, sizeof(decider), "%s", policy.entries[verdict.decider].module);
 		request.module = decider;
 	}
-	set_reason(&policy, &verdict, policy_public);
-	policy_free(&policy); /* modules closed while still root, as they were opened */
+	set_reason(&policy, &verdict, &caller.id);
+	policy_release(&policy); /* modules closed while still root, as they were opened */
 	if (!verdict.granted) {
 		if (request.module)
 			fail(EXIT_DENIED, "access to bridge %s denied for %s by module %s: %s",

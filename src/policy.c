@@ -504,7 +504,7 @@ static void unload(struct stack_entry *e)
 	close(e->fd);
 }
 
-void policy_free(struct policy *p)
+static void free_entries(struct policy *p, bool unload_objects)
 {
 	/* Last first: an entry that shares an object closes before its loader unloads it. */
 	for (size_t i = p->n; p->entries && i-- > 0;) {
@@ -512,10 +512,10 @@ void policy_free(struct policy *p)
 
 		if (e->opened && e->mod && e->mod->close)
 			e->mod->close(e->state);
-		if (e->dl)
+		if (e->dl && unload_objects)
 			unload(e);
 		else if (e->fd > 0)
-			close(e->fd); /* opened, then refused before or by dlopen */
+			close(e->fd); /* not loaded, or left mapped: the name is not needed again */
 		for (int j = 0; e->argv && j < e->argc; j++)
 			free(e->argv[j]);
 		free(e->argv);
@@ -524,4 +524,14 @@ void policy_free(struct policy *p)
 	free(p->entries);
 	free(p->path);
 	*p = (struct policy){ 0 };
+}
+
+void policy_free(struct policy *p)
+{
+	free_entries(p, true);
+}
+
+void policy_release(struct policy *p)
+{
+	free_entries(p, false);
 }

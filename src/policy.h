@@ -46,6 +46,12 @@ struct policy_source {
 /* Load and trust-check the configuration and every module.  -1 with ERR on any problem. */
 int policy_load(const struct policy_source *src, struct policy *p, char *err, size_t errlen);
 void policy_free(struct policy *p);
+/*
+ * Like policy_free(), but the modules' objects stay mapped: for a process
+ * that loads no other module and exits soon (the helper), where dlclose()
+ * would only unmap what exit() unmaps anyway.
+ */
+void policy_release(struct policy *p);
 
 /*
  * For `bridge-auth check`: load what can be loaded, and report every problem
