@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -69,23 +70,43 @@ void caller_free(struct caller *c)
 	*c = (struct caller){ 0 };
 }
 
-/* The process's supplementary groups (malloc'd, *N entries), or NULL. */
-static gid_t *current_groups(int *n)
+/*
+ * Our filesystem identity while a caller's is in effect: what come_back()
+ * puts back.  GROUPS is NULL when become() left the groups alone.
+ */
+struct identity {
+	uid_t uid;      /* our euid: the fsuid we run with */
+	gid_t gid;      /* our egid */
+	gid_t *groups;  /* our supplementary groups (malloc'd) */
+	size_t ngroups;
+};
+
+/* The caller whose identity caller_as() holds, or NULL: one scope at a time. */
+static const struct bridge_auth_caller *scope;
+
+/*
+ * The process's supplementary groups (malloc'd, *N entries), or NULL.  One
+ * getgroups() in the usual case: a buffer with room for HINT + 1 groups
+ * holds them when we have HINT (the caller's count, which in the helper is
+ * ours); EINVAL says they did not fit, so ask how many.
+ */
+static gid_t *current_groups(size_t hint, int *n)
 {
+	int size = hint < NGROUPS_MAX ? (int)hint + 1 : NGROUPS_MAX;
 	gid_t *g;
 
-	*n = getgroups(0, NULL);
-	if (*n < 0)
-		return NULL;
-	g = calloc((size_t)*n + 1, sizeof(gid_t));
-	if (g == NULL)
-		return NULL;
-	*n = getgroups(*n, g);
-	if (*n < 0) {
+	for (;;) {
+		g = calloc((size_t)size, sizeof(gid_t));
+		if (g == NULL)
+			return NULL;
+		*n = getgroups(size, g);
+		if (*n >= 0)
+			return g;
 		free(g);
-		return NULL;
+		if (errno != EINVAL || (size = getgroups(0, NULL)) < 0)
+			return NULL;
+		size++;
 	}
-	return g;
 }
 
 /* setfsuid() reports nothing; ask again with an invalid id to read the current one. */
@@ -94,50 +115,143 @@ static bool fsids_are(uid_t uid, gid_t gid)
 	return (uid_t)setfsuid((uid_t)-1) == uid && (gid_t)setfsgid((gid_t)-1) == gid;
 }
 
-int caller_open(const struct bridge_auth_caller *caller, const char *path)
+static bool same_caller(const struct bridge_auth_caller *a, const struct bridge_auth_caller *b)
 {
-	uid_t uid = geteuid();
-	gid_t gid = getegid();
-	gid_t *saved;
-	int nsaved, fd, open_errno;
-	bool switch_groups;
-	struct stat st;
+	return a == b || (a->uid == b->uid && a->gid == b->gid && a->ngroups == b->ngroups &&
+			  (a->ngroups == 0 ||
+			   memcmp(a->groups, b->groups, a->ngroups * sizeof(gid_t)) == 0));
+}
 
-	saved = current_groups(&nsaved);
-	if (saved == NULL)
+/*
+ * Back to our identity, as saved by become(); abort() if it does not hold
+ * (read back here, so no later switch has to prove it).  Returns whether
+ * CALLER's fsuid and fsgid were still in effect up to here: setfsuid() and
+ * setfsgid() return the id they replace.
+ */
+static bool come_back(struct identity *saved, const struct bridge_auth_caller *caller)
+{
+	uid_t was_uid = (uid_t)setfsuid(saved->uid);
+	gid_t was_gid = (gid_t)setfsgid(saved->gid);
+
+	/* Unable to get our own identity back: stop rather than go on confused. */
+	if (!fsids_are(saved->uid, saved->gid) ||
+	    (saved->groups != NULL && setgroups(saved->ngroups, saved->groups) < 0))
+		abort();
+	free(saved->groups);
+	saved->groups = NULL;
+	return was_uid == caller->uid && was_gid == caller->gid;
+}
+
+/*
+ * Take CALLER's filesystem identity (fsuid, fsgid, groups), ours saved in
+ * SAVED.  0, or -1 with errno and our identity back.
+ */
+static int become(const struct bridge_auth_caller *caller, struct identity *saved)
+{
+	gid_t *groups;
+	int n;
+
+	*saved = (struct identity){ .uid = geteuid(), .gid = getegid() };
+	groups = current_groups(caller->ngroups, &n);
+	if (groups == NULL)
 		return -1;
 	/* In the helper the groups are the caller's already: no setgroups(). */
-	switch_groups = (size_t)nsaved != caller->ngroups ||
-			memcmp(saved, caller->groups, (size_t)nsaved * sizeof(gid_t)) != 0;
-	if (switch_groups && setgroups(caller->ngroups, caller->groups) < 0) {
-		free(saved);
+	if ((size_t)n == caller->ngroups &&
+	    (n == 0 || memcmp(groups, caller->groups, (size_t)n * sizeof(gid_t)) == 0)) {
+		free(groups);
+	} else if (setgroups(caller->ngroups, caller->groups) < 0) {
+		free(groups);
 		return -1;
+	} else {
+		saved->groups = groups;
+		saved->ngroups = (size_t)n;
 	}
 	setfsgid(caller->gid);
 	setfsuid(caller->uid);
-	if (fsids_are(caller->uid, caller->gid)) {
-		/* Non-blocking so a FIFO cannot stall the request. */
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-		open_errno = errno;
-	} else {
-		fd = -1;
-		open_errno = EPERM;
-	}
-	setfsuid(uid);
-	setfsgid(gid);
-	/* Unable to get our own identity back: stop rather than go on confused. */
-	if (!fsids_are(uid, gid) || (switch_groups && setgroups((size_t)nsaved, saved) < 0))
-		abort();
-	free(saved);
-
-	if (fd < 0) {
-		errno = open_errno;
+	/*
+	 * Read them back before anything runs as the caller: a switch the
+	 * kernel refused (no memory, a security module) would leave us root,
+	 * and a path opened as root is what this is here to prevent.
+	 */
+	if (!fsids_are(caller->uid, caller->gid)) {
+		(void)come_back(saved, caller);
+		errno = EPERM;
 		return -1;
 	}
+	return 0;
+}
+
+/* PATH opened read-only, if a regular file: the end of caller_open(). */
+static int open_regular(const char *path)
+{
+	struct stat st;
+	int fd;
+
+	/* Non-blocking so a FIFO cannot stall the request. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || fcntl(fd, F_SETFL, 0) < 0) {
 		close(fd);
 		errno = EINVAL;
 		return -1;
 	}
 	return fd;
+}
+
+int caller_open(const struct bridge_auth_caller *caller, const char *path)
+{
+	struct identity saved;
+	int fd, e;
+
+	/*
+	 * Inside caller_as(): become() checked the switch, and come_back()
+	 * will void the whole call if the ids did not stay the caller's.
+	 */
+	if (scope != NULL) {
+		if (!same_caller(scope, caller)) {
+			errno = EINVAL;
+			return -1;
+		}
+		return open_regular(path);
+	}
+	if (become(caller, &saved) < 0)
+		return -1;
+	fd = open_regular(path);
+	e = errno;
+	/* fstat() and fcntl() check no permission: fine as either identity. */
+	if (!come_back(&saved, caller)) {
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+		e = EPERM;
+	}
+	errno = e;
+	return fd;
+}
+
+int caller_as(const struct bridge_auth_caller *caller, int (*fn)(void *arg), void *arg)
+{
+	struct identity saved;
+	int r, e;
+
+	if (fn == NULL || (scope != NULL && !same_caller(scope, caller))) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (scope != NULL)
+		return fn(arg); /* nested: the identity is CALLER's already */
+	if (become(caller, &saved) < 0)
+		return -1;
+	scope = caller;
+	r = fn(arg);
+	e = errno;
+	scope = NULL;
+	/* FN changed the identity it ran with (a module must not): its result is void. */
+	if (!come_back(&saved, caller)) {
+		errno = EPERM;
+		return -1;
+	}
+	errno = e;
+	return r;
 }

@@ -19,8 +19,15 @@ void caller_free(struct caller *c);
 
 /*
  * Open PATH read-only as CALLER would: fsuid/fsgid and groups switched for
- * the open() only.  Semantics of bridge_auth_host.open_as_caller.
+ * the open() only, or not at all inside caller_as() for CALLER.  Semantics
+ * of bridge_auth_host.open_as_caller.
  */
 int caller_open(const struct bridge_auth_caller *caller, const char *path);
+
+/*
+ * Run FN(ARG) with CALLER's filesystem identity, switched once for the
+ * whole call.  Semantics of bridge_auth_host.as_caller.
+ */
+int caller_as(const struct bridge_auth_caller *caller, int (*fn)(void *arg), void *arg);
 
 #endif

@@ -67,6 +67,12 @@ static int host_open_as_caller(const struct bridge_auth_host *host,
 	return caller_open(caller, path);
 }
 
+static int host_as_caller(const struct bridge_auth_host *host,
+			  const struct bridge_auth_caller *caller, int (*fn)(void *arg), void *arg)
+{
+	return caller_as(caller, fn, arg);
+}
+
 static void host_log(const struct bridge_auth_host *host, int priority, const char *fmt, ...)
 {
 	const struct stack_entry *e = host->priv;
@@ -95,6 +101,7 @@ static struct bridge_auth_host host_for(struct stack_entry *e)
 		.open_as_caller = host_open_as_caller,
 		.log = host_log,
 		.priv = e,
+		.as_caller = host_as_caller,
 	};
 }
 

@@ -257,6 +257,9 @@ static void loading(void)
 	ASSERT_INT_EQ(0, decide("stack = ( { module = \"newminor\"; control = \"required\"; args = [\"allow\"]; } );\n",
 				&res, err), "module built for ABI 1.99 loads");
 	ASSERT_INT_EQ(1, res.granted, "... and decides");
+	ASSERT_INT_EQ(0, decide("stack = ( { module = \"v11\"; control = \"required\"; args = [\"allow\"]; } );\n",
+				&res, err), "module built for ABI 1.1 loads");
+	ASSERT_INT_EQ(1, res.granted, "... and decides");
 
 	/* Trust: the file and its directory, as opened. */
 	/* Two different modules in one stack each get their own object. */
@@ -457,6 +460,89 @@ static void checking(void)
 		      "the helper's policy_load never trusts the user's file");
 }
 
+/* ------------------------------------------------------------ host->as_caller (ABI 1.2) */
+
+static void write_file(const char *path, uid_t uid, gid_t gid, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd < 0 || write(fd, "x\n", 2) != 2 || close(fd) < 0 ||
+	    (geteuid() == 0 && chown(path, uid, gid) < 0) || chmod(path, mode) < 0) {
+		printf("Bail out! cannot write %s: %s\n", path, strerror(errno));
+		exit(99);
+	}
+}
+
+/* Our supplementary groups, as text: they must be the same after a request. */
+static const char *groups_now(void)
+{
+	static char text[1024];
+	gid_t g[256];
+	int n = getgroups(256, g);
+	size_t len = 0;
+
+	text[0] = '\0';
+	for (int i = 0; i < n && len < sizeof(text) - 16; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%u ", (unsigned)g[i]);
+	return n < 0 ? "(error)" : text;
+}
+
+static char secret[160], shared[160];
+
+/* A stack of the ascaller module, with the argument MORE if not NULL. */
+static const char *ascaller_stack(const char *more)
+{
+	static char text[1024];
+
+	snprintf(text, sizeof(text), "stack = ( { module = \"ascaller\"; control = \"required\"; "
+		 "args = [ \"secret=%s\", \"shared=%s\"%s%s%s ]; } );\n", secret, shared,
+		 more ? ", \"" : "", more ? more : "", more ? "\"" : "");
+	return text;
+}
+
+/* The ascaller test module, for alice (4001, groups 100), says what it saw. */
+static void as_caller(void)
+{
+	char err[1024] = "", before[1024];
+	struct stack_result res;
+	const char *text;
+
+	snprintf(secret, sizeof(secret), "%s/secret", dir);
+	snprintf(shared, sizeof(shared), "%s/shared", dir);
+	write_file(secret, 0, 0, 0600);
+	write_file(shared, 0, 100, 0640);
+	chmod(dir, 0711); /* alice passes through to the files */
+	text = ascaller_stack(NULL);
+	snprintf(before, sizeof(before), "%s", groups_now());
+	if (geteuid() != 0) {
+		/* Nobody but root may become alice: the function is never called. */
+		char expect[256];
+
+		ASSERT_INT_EQ(0, decide(text, &res, err), "as_caller: the stack loads");
+		snprintf(expect, sizeof(expect), "r=-1/EPERM calls=0 after: fsuid=%u secret=ok",
+			 (unsigned)geteuid());
+		ASSERT_STR_EQ(expect, res.reason, "as_caller: no identity, no call: -1, EPERM");
+		TAP_SKIP("not root: as_caller as another user");
+		chmod(dir, 0700);
+		return;
+	}
+	ASSERT_INT_EQ(0, decide(text, &res, err), "as_caller: the stack loads");
+	/* In FN: alice's fsuid and groups (the secret is closed, the group's file
+	 * open); nested for alice, even through a copy: FN runs; for someone
+	 * else: EINVAL.  After: root again, groups as they were. */
+	ASSERT_STR_EQ("r=42/- calls=3 fsuid=4001 fsgid=4001 raw-secret=EACCES secret=EACCES "
+		      "shared=ok/ok nested=7/ok copy=7 other=-1/EINVAL other-open=EINVAL "
+		      "after: fsuid=0 secret=ok", res.reason, "as_caller: FN runs as the caller, root after");
+	ASSERT_STR_EQ(before, groups_now(), "as_caller: our groups are back");
+	/* FN changing its identity (a module must not) voids its result. */
+	text = ascaller_stack("change");
+	ASSERT_INT_EQ(0, decide(text, &res, err), "as_caller: the stack loads");
+	ASSERT_STR_CONTAINS("r=-1/EPERM calls=3 ", res.reason,
+			    "as_caller: FN changed the identity: -1, EPERM");
+	ASSERT_STR_CONTAINS(" after: fsuid=0 secret=ok", res.reason, "... and root again after");
+	chmod(dir, 0700);
+}
+
 int main(void)
 {
 	const char *built = getenv("BA_BUILT_MODULES");
@@ -475,6 +561,8 @@ int main(void)
 	copy_module(built, "abi2");
 	copy_module(built, "nosym");
 	copy_module(built, "old10");
+	copy_module(built, "v11");
+	copy_module(built, "ascaller");
 
 	truth_table();
 	requisite_stops();
@@ -482,6 +570,7 @@ int main(void)
 	loading();
 	tracing();
 	checking();
+	as_caller();
 
 	char cmd[128];
 

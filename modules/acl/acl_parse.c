@@ -139,53 +139,102 @@ int acl_parse_args(int argc, const char *const *argv, char **file, char *err, si
 	return 0;
 }
 
-/* Validating: go on after a bad line, from the next one. */
-static int skip_line(struct walk *w, FILE *f)
+/*
+ * One open file, read a block at a time.  Every include level has its own:
+ * a line stays in place while the include it names is read.
+ */
+struct reader {
+	int fd;
+	char *buf;         /* ACL_READ_BLOCK bytes, and one for a NUL */
+	size_t start, end; /* bytes read and not yet used */
+	int eof;
+};
+/* fill() always has room: the bytes it keeps are less than a line. */
+_Static_assert(ACL_READ_BLOCK > ACL_LINE_MAX, "a read block holds a whole line");
+
+/* Keep the unused bytes, moved to the front, and read more after them. */
+static int fill(struct reader *r)
 {
-	int c;
+	ssize_t n;
+
+	memmove(r->buf, r->buf + r->start, r->end - r->start);
+	r->end -= r->start;
+	r->start = 0;
+	do
+		n = read(r->fd, r->buf + r->end, ACL_READ_BLOCK - r->end);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -1;
+	r->end += (size_t)n;
+	r->eof = n == 0;
+	return 0;
+}
+
+/* Validating: go on after a bad line, from the next one. */
+static int skip_line(struct walk *w, struct reader *r, const char *path, unsigned lineno)
+{
+	char *nl;
 
 	if (w->problem == NULL)
 		return LINE_BAD;
-	while ((c = getc_unlocked(f)) != EOF && c != '\n')
-		;
-	return ferror(f) ? FILE_BAD : LINE_BAD;
+	while ((nl = memchr(r->buf + r->start, '\n', r->end - r->start)) == NULL) {
+		r->start = r->end;
+		if (r->eof)
+			return LINE_BAD;
+		if (fill(r) < 0) {
+			fail(w, "%s:%u: read error: %s", path, lineno, strerror(errno));
+			return FILE_BAD;
+		}
+	}
+	r->start = (size_t)(nl + 1 - r->buf);
+	return LINE_BAD;
 }
 
 /*
- * Read one line of F into BUF (size ACL_LINE_MAX) without its newline.
- * Returns 1 for a line, 0 at end of file, LINE_BAD or FILE_BAD with the
- * error in W->msg.
+ * Read one line of R: *LINE points to it in R's buffer, without its newline
+ * and NUL-terminated, until the next call.  Returns 1 for a line, 0 at end
+ * of file, LINE_BAD or FILE_BAD with the error in W->msg.
  */
-static int read_line(struct walk *w, FILE *f, char *buf, const char *path, unsigned lineno)
+static int read_line(struct walk *w, struct reader *r, char **line, const char *path,
+		     unsigned lineno)
 {
-	size_t len = 0;
-	int c;
+	size_t len, scanned = 0;
+	char *p, *nl, *nul;
 
 	for (;;) {
-		c = getc_unlocked(f); /* one thread: no lock per byte */
-		if (c == EOF) {
-			if (ferror(f)) {
-				fail(w, "%s:%u: read error: %s", path, lineno, strerror(errno));
-				return FILE_BAD;
-			}
-			if (len == 0)
-				return 0;
+		p = r->buf + r->start;
+		len = r->end - r->start;
+		nl = memchr(p + scanned, '\n', len - scanned);
+		if (nl != NULL) {
+			len = (size_t)(nl - p);
 			break;
 		}
-		if (c == '\n')
+		/* Without a newline, ACL_LINE_MAX - 1 bytes are enough to judge. */
+		if (r->eof || len >= ACL_LINE_MAX - 1)
 			break;
-		if (c == '\0') {
-			fail(w, "%s:%u: NUL byte in line", path, lineno);
-			return skip_line(w, f);
+		scanned = len;
+		if (fill(r) < 0) {
+			fail(w, "%s:%u: read error: %s", path, lineno, strerror(errno));
+			return FILE_BAD;
 		}
-		if (len >= ACL_LINE_MAX - 2) {
-			fail(w, "%s:%u: line too long (more than %d bytes)", path, lineno,
-			     ACL_LINE_MAX - 2);
-			return skip_line(w, f);
-		}
-		buf[len++] = (char)c;
 	}
-	buf[len] = '\0';
+	if (len == 0 && nl == NULL)
+		return 0; /* end of file; a last line without newline counts */
+	/* What a byte-by-byte reader meets first: a NUL up to where the line
+	 * becomes too long, then the length. */
+	nul = memchr(p, '\0', len < ACL_LINE_MAX - 1 ? len : ACL_LINE_MAX - 1);
+	if (nul != NULL) {
+		fail(w, "%s:%u: NUL byte in line", path, lineno);
+		return skip_line(w, r, path, lineno);
+	}
+	if (len > ACL_LINE_MAX - 2) {
+		fail(w, "%s:%u: line too long (more than %d bytes)", path, lineno,
+		     ACL_LINE_MAX - 2);
+		return skip_line(w, r, path, lineno);
+	}
+	p[len] = '\0';
+	r->start += len + (nl != NULL);
+	*line = p;
 	return 1;
 }
 
@@ -332,7 +381,8 @@ static int parse_line(struct walk *w, char *p, const char *path, unsigned lineno
 			return fail(w, "%s:%u: include path must be absolute", path, lineno);
 		if (has_control(arg))
 			return fail(w, "%s:%u: control character in include path", path, lineno);
-		/* ARG lives in this frame's line buffer, untouched until we return. */
+		/* ARG lives in this file's read buffer, untouched until we return:
+		 * the include is read into a buffer of its own. */
 		return read_file(w, arg, path, lineno);
 	}
 
@@ -356,20 +406,21 @@ static int parse_line(struct walk *w, char *p, const char *path, unsigned lineno
 /* Read the rules of FD (named PATH), then close it. */
 static int parse_fd(struct walk *w, const char *path, int fd)
 {
-	char line[ACL_LINE_MAX];
+	struct reader rd = { .fd = fd };
 	unsigned lineno = 0;
-	FILE *f;
-	int r, e;
+	char *line = NULL;
+	int r;
 
-	f = fdopen(fd, "r");
-	if (f == NULL) {
-		e = errno;
+	/* On the heap: includes recurse ACL_MAX_DEPTH deep. */
+	rd.buf = malloc(ACL_READ_BLOCK + 1);
+	if (rd.buf == NULL) {
+		r = errno;
 		close(fd);
-		return fail(w, "%s: %s", path, strerror(e));
+		return fail(w, "%s: %s", path, strerror(r));
 	}
 	for (;;) {
 		lineno++;
-		r = read_line(w, f, line, path, lineno);
+		r = read_line(w, &rd, &line, path, lineno);
 		if (r == LINE_BAD && w->problem != NULL)
 			continue;
 		if (r <= 0)
@@ -380,8 +431,9 @@ static int parse_fd(struct walk *w, const char *path, int fd)
 	}
 	if (w->problem != NULL && r == LINE_BAD)
 		r = 0; /* counted in W->problems */
-	/* Read-only: nothing to flush, a failing fclose() changes nothing read. */
-	(void)fclose(f);
+	free(rd.buf);
+	/* Read-only: a failing close() changes nothing read. */
+	(void)close(fd);
 	return r;
 }
 

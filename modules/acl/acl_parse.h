@@ -4,7 +4,7 @@
  * The worker of the acl module, kept apart from the module entry points so
  * that unit tests can drive it with their own open function (no dlopen, no
  * root).  It allocates nothing but the path acl_parse_args() returns and one
- * stdio stream per open file; every file is opened through the caller's
+ * read buffer per open file; every file is opened through the caller's
  * open function, never by path here.
  */
 #ifndef BRIDGE_AUTH_ACL_PARSE_H
@@ -25,6 +25,8 @@
 /* Upstream's fgets() buffer: a line holds at most ACL_LINE_MAX - 2 bytes
  * (room for its newline and the NUL).  Longer lines are an error. */
 #define ACL_LINE_MAX 4096
+/* Files are read() this many bytes at a time (more than a line). */
+#define ACL_READ_BLOCK 16384
 /* Files on one include chain, the top-level file included. */
 #define ACL_MAX_DEPTH 16
 /* Files read by one decision (an include read twice counts twice). */

@@ -11,3 +11,10 @@ modules_acl_tests_test_acl_parse_SOURCES = modules/acl/tests/test-acl-parse.c \
 	modules/acl/acl_parse.c modules/acl/acl_parse.h src/ifname.c src/msg.c tests/tap-test.h
 modules_acl_tests_test_acl_parse_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/modules/acl -I$(top_srcdir)/tests
 TESTS += modules/acl/tests/test-acl-parse
+
+# The module's entry points on a 1.2 host (one as_caller scope) and a 1.1 one.
+check_PROGRAMS += modules/acl/tests/test-acl-host
+modules_acl_tests_test_acl_host_SOURCES = modules/acl/tests/test-acl-host.c modules/acl/acl.c \
+	modules/acl/acl_parse.c modules/acl/acl_parse.h src/ifname.c src/msg.c tests/tap-test.h
+modules_acl_tests_test_acl_host_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/modules/acl -I$(top_srcdir)/tests
+TESTS += modules/acl/tests/test-acl-host

@@ -59,7 +59,9 @@
  *   (per-user policy, an include the caller may or may not read), must be
  *   opened with host->open_as_caller(), never with open(): it opens with the
  *   caller's filesystem identity, so the kernel's permission checks apply
- *   to the caller, as they would to QEMU's own helper.
+ *   to the caller, as they would to QEMU's own helper.  A module that reads
+ *   many such files in one call can read them all inside
+ *   host->as_caller() (ABI 1.2): one identity switch instead of one a file.
  *
  * REASONS AND SECRETS
  *   A reason (check) or an error (open) is one line of printable text, at
@@ -85,6 +87,7 @@
  *     changed meaning) bumps the major.
  *   History: 1.0 open, check, close; host open_as_caller, log.
  *            1.1 bridge_auth_module.validate.
+ *            1.2 host as_caller.
  */
 #ifndef BRIDGE_AUTH_MODULE_H
 #define BRIDGE_AUTH_MODULE_H
@@ -98,7 +101,7 @@ extern "C" {
 #endif
 
 #define BRIDGE_AUTH_ABI_MAJOR 1
-#define BRIDGE_AUTH_ABI_MINOR 1
+#define BRIDGE_AUTH_ABI_MINOR 2
 #define BRIDGE_AUTH_ABI(major, minor) (((uint32_t)(major) << 16) | (uint32_t)(minor))
 #define BRIDGE_AUTH_ABI_VERSION BRIDGE_AUTH_ABI(BRIDGE_AUTH_ABI_MAJOR, BRIDGE_AUTH_ABI_MINOR)
 #define BRIDGE_AUTH_ABI_MAJOR_OF(v) ((uint32_t)(v) >> 16)
@@ -181,6 +184,32 @@ struct bridge_auth_host {
 		__attribute__((format(printf, 3, 4)));
 
 	void *priv; /* the host's own; modules leave it alone */
+
+	/* ---- ABI 1.2: a module reads what follows only when
+	 *      BRIDGE_AUTH_ABI_MINOR_OF(version) is 2 or more (an older
+	 *      host's struct is shorter). */
+
+	/*
+	 * Call FN(ARG) with CALLER's filesystem identity (the uid, gid and
+	 * groups open_as_caller() takes for one open) in effect for the whole
+	 * call: a module reading many files switches once.  Inside FN,
+	 * open_as_caller() for the same caller (same uid, gid and groups; not
+	 * necessarily the same pointer) opens without switching again, with
+	 * the same results and errno as outside.  Returns what FN returns.  If
+	 * the host cannot take the identity, FN is not called and it returns
+	 * -1 with errno set (EPERM when the host may not become CALLER); if FN
+	 * changed the identity it ran with (a module must not), its result is
+	 * dropped: -1, EPERM.  Either way the host's own identity is back, and
+	 * checked, when as_caller() returns.  Inside FN, as_caller() for the
+	 * same caller just calls FN; for another caller, as_caller() and
+	 * open_as_caller() return -1 with EINVAL, as does a NULL FN.  FN has
+	 * the caller's rights on files, not root's: read the module's own
+	 * files (configuration, root-only databases) before or after, not in
+	 * FN.  FN must return (no longjmp() out of it).
+	 */
+	int (*as_caller)(const struct bridge_auth_host *host,
+			 const struct bridge_auth_caller *caller, int (*fn)(void *arg),
+			 void *arg);
 };
 
 /*

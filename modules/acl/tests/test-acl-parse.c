@@ -350,6 +350,145 @@ static void test_syntax(void)
 	check(BRIDGE_AUTH_ERROR, "a", "br0", "@/a:1: NUL byte in line", "NUL byte in a comment");
 }
 
+/*
+ * NAME: comment lines up to byte AT exactly, then TEXT (LEN bytes).
+ * Returns the line TEXT starts on.
+ */
+static unsigned write_at(const char *name, size_t at, const char *text, size_t len)
+{
+	static char buf[4 * ACL_READ_BLOCK];
+	size_t off = 0, n;
+	unsigned line = 1;
+
+	if (at + len > sizeof(buf))
+		bail("write_at: too big");
+	while (off < at) {
+		n = at - off > 100 ? 100 : at - off;
+		memset(buf + off, 'x', n);
+		buf[off] = '#';
+		buf[off + n - 1] = '\n'; /* one byte: an empty line */
+		off += n;
+		line++;
+	}
+	memcpy(buf + off, text, len);
+	wraw(name, buf, off + len);
+	return line;
+}
+
+/* check(), with the reason given by a format. */
+static void check_line(int want, const char *file, const char *bridge, const char *name,
+		       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void check_line(int want, const char *file, const char *bridge, const char *name,
+		       const char *fmt, ...)
+{
+	char text[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	check(want, file, bridge, text, name);
+}
+
+/* The reader takes ACL_READ_BLOCK bytes at a time: lines across the seams. */
+static void test_blocks(void)
+{
+	static char text[5 * ACL_READ_BLOCK];
+	const size_t B = ACL_READ_BLOCK;
+	unsigned l;
+	size_t n;
+
+	/* TEXT starts BACK bytes before the end of the first block; the reason
+	 * is "@/a:L" between BEFORE and AFTER, L its line LINE (0: the first). */
+	static const struct {
+		size_t back;
+		const char *text;
+		size_t len;
+		int want;
+		const char *before;
+		unsigned line;
+		const char *after, *name;
+	} seams[] = {
+		{ 4, "allow br0\n", 10, BRIDGE_AUTH_ALLOW, "allowed by ", 0, " (allow br0)",
+		  "a rule across the end of the first block" },
+		{ 10, "allow br0\ndeny br0\n", 19, BRIDGE_AUTH_DENY, "denied by ", 1, " (deny br0)",
+		  "a line that starts a block exactly" },
+		{ 9, "deny\tbr0\r\n", 10, BRIDGE_AUTH_DENY, "denied by ", 0, " (deny br0)",
+		  "CRLF split by the end of a block" },
+		{ 9, "allow br0", 9, BRIDGE_AUTH_ALLOW, "allowed by ", 0, " (allow br0)",
+		  "a last line without newline that ends the first block" },
+		{ 8, "allow br0", 9, BRIDGE_AUTH_ALLOW, "allowed by ", 0, " (allow br0)",
+		  "a last line without newline, one byte into the second block" },
+		{ 4, "# a\0\n", 5, BRIDGE_AUTH_ERROR, "", 0, ": NUL byte in line",
+		  "a NUL byte in the last byte of a block" },
+		{ 5, "# abcde\0\n", 9, BRIDGE_AUTH_ERROR, "", 0, ": NUL byte in line",
+		  "a NUL byte in the second block of a line started in the first" },
+	};
+
+	for (n = 0; n < sizeof(seams) / sizeof(seams[0]); n++) {
+		l = write_at("a", B - seams[n].back, seams[n].text, seams[n].len);
+		check_line(seams[n].want, "a", "br0", seams[n].name, "%s@/a:%u%s", seams[n].before,
+			   l + seams[n].line, seams[n].after);
+	}
+	(void)write_at("a", B, "", 0);
+	check(BRIDGE_AUTH_IGNORE, "a", "br0", "no rule for bridge br0 in @/a",
+	      "a file of exactly one block of comments");
+
+	/* Lines of the limit, and one more byte, starting near a block's end. */
+	memset(text, 'x', ACL_LINE_MAX);
+	text[0] = '#';
+	for (n = ACL_LINE_MAX - 2; n <= ACL_LINE_MAX - 1; n++) {
+		memcpy(text + n, "\nallow br0\n", 11);
+		l = write_at("a", B - 2000, text, n + 11);
+		text[n] = 'x';
+		if (n == ACL_LINE_MAX - 2)
+			check_line(BRIDGE_AUTH_ALLOW, "a", "br0", "a line of 4094 bytes across a block's end",
+				   "allowed by @/a:%u (allow br0)", l + 1);
+		else
+			check_line(BRIDGE_AUTH_ERROR, "a", "br0", "a line of 4095 bytes across a block's end",
+				   "@/a:%u: line too long (more than 4094 bytes)", l);
+	}
+	l = write_at("a", B - 1, text, ACL_LINE_MAX - 1);
+	check_line(BRIDGE_AUTH_ERROR, "a", "br0",
+		   "a last line of 4095 bytes without newline, from a block's last byte",
+		   "@/a:%u: line too long (more than 4094 bytes)", l);
+	/* A NUL is reported up to a line's byte 4095; after it, the length. */
+	memset(text, 'x', 2 * ACL_LINE_MAX);
+	text[0] = '#';
+	text[ACL_LINE_MAX - 2] = '\0';
+	text[2 * ACL_LINE_MAX - 1] = '\n';
+	l = write_at("a", B - 100, text, 2 * ACL_LINE_MAX);
+	check_line(BRIDGE_AUTH_ERROR, "a", "br0", "a NUL byte as byte 4095 of a line: the NUL",
+		   "@/a:%u: NUL byte in line", l);
+	text[ACL_LINE_MAX - 2] = 'x';
+	text[ACL_LINE_MAX - 1] = '\0';
+	l = write_at("a", B - 100, text, 2 * ACL_LINE_MAX);
+	check_line(BRIDGE_AUTH_ERROR, "a", "br0", "a NUL byte as byte 4096 of a line: too long",
+		   "@/a:%u: line too long (more than 4094 bytes)", l);
+
+	/* Many blocks: 4000 lines, the deny last, without its newline. */
+	for (n = 0, l = 0; l < 4000; l++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "allow vm%u\n", l);
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "deny br0");
+	OK(n > 2 * B, "the many-line file spans %zu blocks", n / B + 1);
+	wraw("a", text, n);
+	check(BRIDGE_AUTH_DENY, "a", "br0", "denied by @/a:4001 (deny br0)", "4001 lines over several blocks");
+
+	/* An include named across a block's end, its file of 3 blocks read
+	 * while the line naming it stays in its own block: the lines after it
+	 * still parse, with their numbers. */
+	wraw("b", text, n);
+	snprintf(text, sizeof(text), "include %s\nallow br1\nbogus\n", tp("b"));
+	l = write_at("a", B - 10, text, strlen(text) - 6);
+	check(BRIDGE_AUTH_DENY, "a", "br0", "denied by @/b:4001 (deny br0)",
+	      "an include named across a block's end");
+	check_line(BRIDGE_AUTH_ALLOW, "a", "br1", "... and the including file goes on where it was",
+		   "allowed by @/a:%u (allow br1)", l + 1);
+	l = write_at("a", B - 10, text, strlen(text));
+	check_line(BRIDGE_AUTH_ERROR, "a", "br1", "... with its line numbers",
+		   "@/a:%u: unknown command \"bogus\"", l + 2);
+}
+
 static void test_includes(void)
 {
 	static const int may_not_read[] = { EACCES, EPERM, ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG };
@@ -591,6 +730,7 @@ int main(void)
 	test_rules();
 	test_names();
 	test_syntax();
+	test_blocks();
 	test_includes();
 	test_top_level();
 	test_limits();

@@ -123,6 +123,23 @@ int main(void)
 	has("%s:4: NUL byte in line", "long.conf", "line 4: NUL byte");
 	has("%s:5: unknown command \"also\"", "long.conf", "line 5 read after the NUL byte");
 
+	/* Going on after a bad line reads on over blocks' ends. */
+	static char huge[3 * ACL_READ_BLOCK];
+	size_t off;
+
+	memset(huge, 'x', sizeof(huge));
+	memcpy(huge, "allow ", 6);
+	off = 2 * ACL_READ_BLOCK + 100;
+	memcpy(huge + off, "\n# fine\ndeny b\0", 16);
+	off += 16 + ACL_READ_BLOCK / 2;
+	memcpy(huge + off, "\nbogus\n", 7);
+	write_file("huge.conf", huge, off + 7);
+	validate("huge.conf", 0);
+	ASSERT_INT_EQ(3, seen_n, "bad lines longer than a read block are skipped, the file goes on");
+	has("%s:1: line too long", "huge.conf", "line 1: too long, over two blocks");
+	has("%s:3: NUL byte in line", "huge.conf", "line 3: NUL byte, then half a block");
+	has("%s:4: unknown command \"bogus\"", "huge.conf", "line 4 read after them");
+
 	snprintf(include, sizeof(include), "include %s\nalow br1\ninclude %s\n", path("inner.conf"),
 		 path("missing.conf"));
 	write_file("outer.conf", include, strlen(include));
