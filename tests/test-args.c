@@ -88,5 +88,14 @@ int main(void)
 	}
 	ASSERT_INT_EQ(1, ifname_valid("br-lan.10"), "dots and dashes are fine");
 	ASSERT_INT_EQ(0, ifname_valid("br0:1"), "alias syntax is not a device");
+	ASSERT_INT_EQ(1, ifname_valid("abcdefghijklmno"), "15 bytes: the longest name");
+	ASSERT_INT_EQ(0, ifname_valid("abcdefghijklmnop"), "16 bytes: too long");
+	ASSERT_INT_EQ(0, ifname_valid(""), "empty name");
+	ASSERT_INT_EQ(0, ifname_valid("."), "\".\"");
+	ASSERT_INT_EQ(0, ifname_valid(".."), "\"..\"");
+	ASSERT_INT_EQ(1, ifname_valid("..."), "\"...\" is a name");
+	ASSERT_INT_EQ(1, ifname_valid(".a"), "a leading dot is fine");
+	ASSERT_INT_EQ(0, ifname_valid("abcdefghijklmn "), "a space at the last byte");
+	ASSERT_INT_EQ(0, ifname_valid("abcdefghijklmnop\x01"), "too long and a control byte");
 	return tap_done();
 }
