@@ -128,6 +128,14 @@ ba_write_file /etc/pam.d/bridge-auth-bench root:root 0644 "# bridge-auth bench
 account required pam_succeed_if.so quiet uid >= 1000
 account required pam_unix.so"
 
+# The same service in a directory of its own, whose "other" names one module:
+# libpam always reads "other" too (on Debian: the four common-* files and
+# every module they name), so this is what a site can save.
+PAMDIR=/etc/qemu/pam.d
+mkdir -p "$PAMDIR" && chmod 0755 "$PAMDIR" && cp /etc/pam.d/bridge-auth-bench "$PAMDIR/" &&
+	ba_write_file "$PAMDIR/other" root:root 0644 "account required pam_deny.so" ||
+	fatal "writing $PAMDIR"
+
 # One bridge-auth.conf per row, installed by the driver before each request.
 mkdir -p "$BENCHDIR" && chmod 0755 "$BENCHDIR" || fatal "mkdir $BENCHDIR"
 cp "$BA_POLICYDIR/bridge-auth.conf" "$BENCHDIR/default.conf" || fatal "saving the default stack"
@@ -139,6 +147,9 @@ row_conf acl10k "{ module = \"acl\"; control = \"required\"; args = [ \"file=$AC
 row_conf group1k "$GROUP"
 row_conf pam "$PAM"
 row_conf stack3 "$ACL, $GROUP, $PAM"
+PAMD='{ module = "pam"; control = "required"; args = [ "service=bridge-auth-bench", "confdir='"$PAMDIR"'" ]; }'
+row_conf pamdir "$PAMD"
+row_conf stack3dir "$ACL, $GROUP, $PAMD"
 
 # For profiling in this same world (docs/performance.md): BENCH_SHELL=CMD
 # runs CMD here instead of the benchmark (rows' policies in $BENCHDIR).
@@ -165,6 +176,8 @@ echo "          acl-10k  acl, 10,000 rules in 100 included files (all read: deny
 echo "          group-1k group (pattern vm-%b), the caller in 1,000 groups"
 echo "          pam      pam, service: pam_succeed_if + pam_unix (account)"
 echo "          stack-3  acl + group + pam, all required"
+echo "          pam-dir, stack-3-dir: the same with the service in a PAM directory of its own"
+echo "                   (confdir=$PAMDIR, where \"other\" is one line: not a target, a site's option)"
 
 "$BENCH_DRIVER" --policy="$BA_POLICYDIR/bridge-auth.conf" --bridge="$BR" \
 	--rounds="$ROUNDS" --warmup="${BENCH_WARMUP:-10}" \
@@ -178,6 +191,8 @@ echo "          stack-3  acl + group + pam, all required"
 	--row="group-1k:$BA_HELPER:many:$BENCHDIR/group1k.conf" \
 	--row="pam:$BA_HELPER:alice:$BENCHDIR/pam.conf" \
 	--row="stack-3:$BA_HELPER:alice:$BENCHDIR/stack3.conf" \
+	--row="pam-dir:$BA_HELPER:alice:$BENCHDIR/pamdir.conf" \
+	--row="stack-3-dir:$BA_HELPER:alice:$BENCHDIR/stack3dir.conf" \
 	--conc="qemu:$BA_UPSTREAM:alice:-" \
 	--conc="default:$BA_HELPER:alice:$BENCHDIR/default.conf" \
 	--ref-qemu=qemu --ref-floor=floor \
