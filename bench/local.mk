@@ -16,7 +16,7 @@ CLEANFILES += $(EXTRA_PROGRAMS) bench/results.txt bench/samples.tsv
 
 .PHONY: bench
 bench: bench/bench$(EXEEXT) bench/bench-floor$(EXEEXT) bench/bench-floor-dyn$(EXEEXT) \
-		tests/ba-client$(EXEEXT) tests/stage.stamp
+		tests/ba-client$(EXEEXT) tests/ba-syslogd$(EXEEXT) tests/stage.stamp
 	@top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 	BA_STAGE='$(abs_top_builddir)/tests/stage' \
 	BA_HELPER='$(libexecdir)/qemu-bridge-helper' \

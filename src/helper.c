@@ -56,7 +56,24 @@ static void usage(FILE *out)
 		     "See qemu-bridge-helper(8) and bridge-auth.conf(5).\n");
 }
 
-/* Say why, log the request if it got that far, exit with STATUS. */
+/* No request is served unlogged: say so (errno: why) and nothing else. */
+static void __attribute__((noreturn)) unlogged(void)
+{
+	fprintf(stderr, PROG ": cannot write to the system log (" LOG_SOCKET ": %s): every request "
+		"is refused until a syslog daemon listens there (start rsyslog or systemd-journald)\n",
+		strerror(errno));
+	exit(EXIT_INTERNAL);
+}
+
+/* The request's line, before the caller learns anything (fail closed). */
+static void audit(const char *verdict, const char *reason)
+{
+	if (log_request(request.caller->id.user, request.caller->id.uid, request.bridge,
+			request.tap, verdict, request.module, reason) < 0)
+		unlogged();
+}
+
+/* Log the request if it got that far, then say why; exit with STATUS. */
 static void __attribute__((noreturn, format(printf, 2, 3))) fail(int status, const char *fmt, ...)
 {
 	char msg[1024];
@@ -66,16 +83,14 @@ static void __attribute__((noreturn, format(printf, 2, 3))) fail(int status, con
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	log_sanitize(msg);
+	if (request.caller)
+		audit(status == EXIT_DENIED ? "denied" : "failed", request.detail ? request.detail :
+		      status == EXIT_DENIED ? request.reason : msg);
 	fprintf(stderr, PROG ": %s\n", msg);
 	if (status == EXIT_USAGE)
 		usage(stderr);
 	if (status == EXIT_DENIED) /* the bridge name is valid: printable, no space */
 		fprintf(stderr, PROG ": see: bridge-auth explain --bridge %s\n", request.bridge);
-	if (request.caller)
-		log_request(request.caller->id.user, request.caller->id.uid, request.bridge,
-			    request.tap, status == EXIT_DENIED ? "denied" : "failed",
-			    request.module, request.detail ? request.detail :
-			    status == EXIT_DENIED ? request.reason : msg);
 	exit(status);
 }
 
@@ -139,18 +154,25 @@ static void __attribute__((noreturn)) fail_policy(const struct bridge_auth_calle
 	fail(EXIT_CONFIG, "policy: " POLICY_FILE " cannot be used (the system log says why)");
 }
 
+/*
+ * A refusal quotes the policy (a module's file, group, service...).  A
+ * caller who may not read the policy is told which module refused, not
+ * why; the system log has the reason.
+ */
 static void set_reason(const struct policy *p, const struct stack_result *v,
 		       const struct bridge_auth_caller *c)
 {
 	bool open_failed = false;
 
 	request.reason = v->reason;
-	for (size_t i = 0; !v->granted && i < p->n; i++)
+	if (v->granted || caller_may_read(c, POLICY_FILE))
+		return;
+	for (size_t i = 0; i < p->n; i++)
 		open_failed |= p->entries[i].open_failed;
-	if (open_failed && !caller_may_read(c, POLICY_FILE)) {
-		request.detail = v->reason;
-		request.reason = "a module could not start (the system log says why)";
-	}
+	request.detail = v->reason;
+	request.reason = open_failed ? "a module could not start (the system log says why)" :
+			 v->decider != STACK_NO_ENTRY ? "the system log says why" :
+			 "no module allowed it (the system log says why)";
 }
 
 /* Keep 0-2 and the socket; every other inherited descriptor goes. */
@@ -245,7 +267,8 @@ int main(int argc, char **argv)
 
 	if (caller_identify(&caller, err, sizeof(err)) < 0)
 		fail(EXIT_INTERNAL, "cannot identify the caller: %s", err);
-	log_open(PROG);
+	if (log_open(PROG, LOG_SOCKET) < 0) /* before the drop; kept */
+		unlogged();
 	request.caller = &caller;
 	request.bridge = args.bridge;
 
@@ -278,10 +301,9 @@ int main(int argc, char **argv)
 	if (tap_attach(tunfd, &(struct tap_config){ args.bridge, args.use_vnet, caller.id.uid },
 		       tap, err, sizeof(err)) < 0)
 		fail(EXIT_NETWORK, "%s", err);
+	audit("granted", verdict.reason);
 	if (send_fd(args.fd, tunfd, err, sizeof(err)) < 0)
-		fail(EXIT_NETWORK, "%s", err);
-	log_request(caller.id.user, caller.id.uid, args.bridge, tap, "granted", request.module,
-		    verdict.reason);
+		fail(EXIT_NETWORK, "%s", err); /* logged again: failed */
 	caller_free(&caller); /* nothing owed at exit: sanitized builds check that */
 	return EXIT_GRANTED;
 }

@@ -1,7 +1,7 @@
 /*
  * ba-client: plays QEMU's (or libvirt's) part in front of a bridge helper.
  *
- *   ba-client [-k] HELPER [ARG...] [--- CMD [ARG...]]
+ *   ba-client [-k] [-K] HELPER [ARG...] [--- CMD [ARG...]]
  *
  * Creates socketpair(AF_UNIX, SOCK_STREAM), forks, and the child executes
  * HELPER with ARGs, where every occurrence of "@FD@" in an argument (HELPER
@@ -23,6 +23,11 @@
  * exactly one descriptor arrived; NAME and flags come from TUNGETIFF on it
  * ("-" when there is no usable fd); LIST decodes the flags (TAP, TUN, NO_PI,
  * VNET_HDR, PERSIST, MULTI_QUEUE).
+ *
+ * With -K, the client kills the helper (SIGKILL) the moment a descriptor
+ * arrives, as a caller who shares its real uid can: whatever the helper
+ * meant to do after sending the tap does not happen.  The line then ends
+ * with " pid=PID", the helper's process ID (for matching its log line).
  *
  * With -k, when a descriptor was received, it stays open after the line is
  * printed, until stdin reaches EOF, so that the caller can inspect the live
@@ -67,7 +72,7 @@
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: ba-client [-k] HELPER [ARG...] [--- CMD [ARG...]]\n"
+	fprintf(stderr, "usage: ba-client [-k] [-K] HELPER [ARG...] [--- CMD [ARG...]]\n"
 			"  @FD@ in the helper's arguments: the socket fd; @TAPFD@ in CMD's: the tap fd\n");
 	exit(EXIT_CLIENT);
 }
@@ -125,7 +130,7 @@ static void iff_list(short flags, char *buf, size_t size)
 
 int main(int argc, char **argv)
 {
-	int keep = 0, opt, sv[2], i, nfds = 0, fds[MAX_FDS], status, code, ret;
+	int keep = 0, kill_on_fd = 0, opt, sv[2], i, nfds = 0, fds[MAX_FDS], status, code, ret;
 	int hend, cmd = -1;
 	size_t payload = 0;
 	char **cargv;
@@ -134,10 +139,13 @@ int main(int argc, char **argv)
 	int have_ifr = 0;
 	char iff[128];
 
-	while ((opt = getopt(argc, argv, "+k")) != -1) {
+	while ((opt = getopt(argc, argv, "+kK")) != -1) {
 		switch (opt) {
 		case 'k':
 			keep = 1;
+			break;
+		case 'K':
+			kill_on_fd = 1;
 			break;
 		default:
 			usage();
@@ -235,6 +243,8 @@ int main(int argc, char **argv)
 				nfds++;
 			}
 		}
+		if (kill_on_fd && nfds > 0)
+			kill(pid, SIGKILL); /* at once: before looking at anything else */
 		if (msg.msg_flags & MSG_CTRUNC) {
 			fprintf(stderr, "ba-client: control data truncated: too many fds\n");
 			nfds += MAX_FDS; /* certainly more than one */
@@ -273,11 +283,14 @@ int main(int argc, char **argv)
 	else
 		snprintf(iff, sizeof(iff), "-");
 	if (have_ifr)
-		printf("status=%d fd=yes nfds=%d payload=%zu tap=%.*s flags=0x%04x iff=%s\n", code, nfds,
+		printf("status=%d fd=yes nfds=%d payload=%zu tap=%.*s flags=0x%04x iff=%s", code, nfds,
 		       payload, IFNAMSIZ, ifr.ifr_name, (unsigned)(unsigned short)ifr.ifr_flags, iff);
 	else
-		printf("status=%d fd=%s nfds=%d payload=%zu tap=- flags=- iff=-\n", code,
+		printf("status=%d fd=%s nfds=%d payload=%zu tap=- flags=- iff=-", code,
 		       nfds == 0 ? "no" : nfds == 1 ? "yes" : "many", nfds, payload);
+	if (kill_on_fd)
+		printf(" pid=%ld", (long)pid);
+	putchar('\n');
 	if (fflush(stdout) != 0) {
 		perror("ba-client: stdout");
 		return EXIT_CLIENT;

@@ -7,7 +7,8 @@
 #      unprivileged user "demo" runs QEMU with -netdev bridge,helper=<installed
 #      helper>; the guest pings the host over the bridge.  Then the same user
 #      asks for a bridge the policy denies, and is refused with a message that
-#      names the bridge, the module and the rule's file:line.
+#      names the bridge, the module and the rule's file:line; the system
+#      log lines of both requests (a private sink on /dev/log) are shown.
 # Nothing but the install changes on the host: the demo user, the bridges and
 # the demo bridge.conf exist only inside the namespace.
 set -euo pipefail
@@ -29,12 +30,13 @@ if [ -z "${BA_IN_DEMO_NS:-}" ]; then
 	"$top/configure" --prefix="$prefix" --sysconfdir=/etc --enable-setuid-install >/dev/null
 	make -j"$(nproc)" >/dev/null
 	make install >/dev/null
+	make tests/ba-syslogd >/dev/null # the demo's syslog sink (below)
 	echo "== installed: $(ls -l "$helper")"
 	echo "== policy:    /etc/qemu/bridge-auth.conf"
 	"$helper" --version | sed 's/^/   /'
 	guest=$("$top/tests/guest.sh")
 	echo "== guest:     $guest"
-	export BA_IN_DEMO_NS=1 BA_GUEST=$guest
+	export BA_IN_DEMO_NS=1 BA_GUEST=$guest BA_SYSLOGD=$top/build-demo/tests/ba-syslogd
 	exec unshare --mount --net --pid --fork --mount-proc -- bash "$top/tests/install-and-demo.sh"
 fi
 
@@ -46,6 +48,21 @@ mkdir -p "$tmp/etc-upper" "$tmp/etc-work"
 mount -t overlay ov -o "lowerdir=/etc,upperdir=$tmp/etc-upper,workdir=$tmp/etc-work" /etc
 echo "demo:x:4242:4242:demo user:/tmp:/bin/sh" >>/etc/passwd
 echo "demo:x:4242:" >>/etc/group
+# The helper serves no request it cannot log: a syslog sink of the demo's
+# own on /dev/log (the host may have none), in an overlay of /dev, so the
+# host's /dev and its log are untouched; its lines are shown at the end.
+mkdir -p "$tmp/dev-upper" "$tmp/dev-work"
+mount -t overlay ov -o "lowerdir=/dev,upperdir=$tmp/dev-upper,workdir=$tmp/dev-work" /dev
+rm -f /dev/log
+mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts /dev/pts
+mount --bind /dev/pts/ptmx /dev/ptmx
+mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm
+"$BA_SYSLOGD" /dev/log "$tmp/syslog" >"$tmp/syslogd.out" &
+for _ in $(seq 50); do
+	grep -q ready "$tmp/syslogd.out" 2>/dev/null && break
+	sleep 0.1
+done
+grep -q ready "$tmp/syslogd.out" || { echo "== FAILED: the syslog sink did not start" >&2; exit 1; }
 mkdir -p /etc/qemu
 # Only inside the namespace: the host's own bridge.conf, if any, is untouched.
 printf '# demo policy (QEMU bridge.conf syntax)\nallow br0\ndeny br1\n' >/etc/qemu/bridge.conf
@@ -90,4 +107,11 @@ if [ -n "$(ip -o link show type tun)" ]; then
 	echo "== FAILED: a tap was left behind" >&2
 	exit 1
 fi
-echo "== refused as the policy says; no tap left behind.  Demo done."
+echo "== refused as the policy says; no tap left behind."
+echo "== the system log (LOG_AUTHPRIV), one line per request, written before QEMU got its answer:"
+sed 's/^/   /' "$tmp/syslog"
+[ "$(grep -c 'verdict=granted' "$tmp/syslog")" = 1 ] && [ "$(grep -c 'verdict=denied' "$tmp/syslog")" = 1 ] || {
+	echo "== FAILED: expected one granted and one denied line in the log" >&2
+	exit 1
+}
+echo "== Demo done."

@@ -25,7 +25,11 @@
 #   - /dev/net/tun is a 0666 node (c 10,200) on that tmpfs bind-mounted over
 #     the real one, as distributions ship it (some hosts have 0600, which a
 #     helper opening it as the caller cannot use); ba_tun_node switches it;
-#   - /dev/log, if any, is /dev/null: requests stay out of the host's log;
+#   - /dev is an overlay (upper dir in that tmpfs; /dev/pts and /dev/shm
+#     mounted afresh on it) whose /dev/log is a syslog sink (tests/ba-syslogd)
+#     writing every line to $BA_SYSLOG: requests stay out of the host's log,
+#     and the helper, which serves no request it cannot log, has a listener;
+#     ba_syslog_stop takes it away, ba_syslog_sink brings it back;
 #   - the network namespace has its own lo and the test's bridges;
 #   - the pid namespace guarantees that nothing the test started (QEMU, a
 #     client holding a tap) outlives it; a signal to the test kills it all.
@@ -35,6 +39,8 @@
 #                unlike; skip REASON; diag TEXT; ba_done; ba_skip_all; ba_fatal
 #   setup        ba_enter_ns "$@"; ba_in_ns; ba_require_root; ba_need_ours;
 #                ba_upstream_helper (sets BA_UPSTREAM); ba_bg PID
+#   syslog       BA_SYSLOG (the sink's file, one line per datagram);
+#                ba_syslog_stop [dead]; ba_syslog_sink
 #   users        alice 4001, bob 4002, carol 4003 (own groups), vmusers 4100
 #                (alice, bob); ba_as USER CMD... ($BA_AS_CWD: its cwd)
 #   network      ba_bridge NAME [MTU]; ba_not_bridge NAME; ba_taps; ba_no_taps;
@@ -48,7 +54,8 @@
 #
 # Environment (from AM_TESTS_ENVIRONMENT): top_srcdir top_builddir BA_STAGE
 # BA_HELPER BA_POLICYDIR BA_MODULEDIR.  Optional: BA_CLIENT (the ba-client
-# binary, default $top_builddir/tests/ba-client), BA_CACHE (guest cache).
+# binary, default $top_builddir/tests/ba-client), BA_SYSLOGD (the sink,
+# default $top_builddir/tests/ba-syslogd), BA_CACHE (guest cache).
 # BA_UPSTREAM_ONLY=1 is a development knob: no stage is required and tests of
 # our helper are skipped (used while the helper did not exist yet).
 #
@@ -321,10 +328,14 @@ _ba_setup() {
 		mount -t tmpfs -o mode=0755 bridge-auth-nscd /run/nscd || ba_fatal "cannot hide /run/nscd"
 	fi
 
-	# Requests are logged to syslog: keep the tests' out of the host's log.
-	if [ -e /dev/log ]; then
-		mount --bind /dev/null /dev/log || ba_fatal "cannot hide /dev/log"
-	fi
+	# Requests are logged to syslog: a sink of our own on /dev/log (an
+	# overlay, so nothing is created in the host's /dev); the helper refuses
+	# every request it cannot log.
+	local syslogd=${BA_SYSLOGD:-${top_builddir:-.}/tests/ba-syslogd}
+	[ -x "$syslogd" ] || ba_fatal "ba-syslogd not found at $syslogd (make check builds it; or set BA_SYSLOGD)"
+	install -m 0755 -o root -g root "$syslogd" "$BA_TMP/bin/ba-syslogd" || ba_fatal "cannot copy $syslogd"
+	_ba_dev_overlay
+	ba_syslog_sink
 
 	# /dev/net/tun as distributions ship it (0666).
 	# The other nodes are for tests of the helper's failures (ba_tun_node).
@@ -496,20 +507,46 @@ ba_expect() {
 	ba_no_taps "$text: no tap left behind"
 }
 
-# ba_syslog_sink: from here on /dev is a private overlay whose /dev/log is a
-# sink (tests/ba-syslogd); BA_SYSLOG is the file that receives every line.
+# /dev as an overlay whose upper dir is ours: /dev/log can be made there.
+# The mounts under /dev are not part of the overlay: /dev/pts (a new
+# instance) and /dev/shm are mounted again on it.
+_ba_dev_overlay() {
+	mkdir -p "$BA_TMP/dev-upper" "$BA_TMP/dev-work" &&
+		mount -t overlay ba-dev -o "lowerdir=/dev,upperdir=$BA_TMP/dev-upper,workdir=$BA_TMP/dev-work" /dev ||
+		ba_fatal "cannot overlay /dev"
+	rm -f /dev/log || ba_fatal "cannot remove /dev/log in the overlay"
+	mkdir -p /dev/pts /dev/shm &&
+		mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 ba-devpts /dev/pts &&
+		mount --bind /dev/pts/ptmx /dev/ptmx &&
+		mount -t tmpfs -o mode=1777,nosuid,nodev ba-shm /dev/shm || ba_fatal "cannot mount /dev/pts and /dev/shm"
+}
+
+# ba_syslog_sink: (done by the set-up; again after ba_syslog_stop) a sink
+# (tests/ba-syslogd) listening on /dev/log; BA_SYSLOG is the file that
+# receives every line, one per datagram.
 ba_syslog_sink() {
 	BA_SYSLOG=$BA_TMP/syslog
-	mkdir -p "$BA_TMP/dev-upper" "$BA_TMP/dev-work" &&
-		mount -t overlay ov -o "lowerdir=/dev,upperdir=$BA_TMP/dev-upper,workdir=$BA_TMP/dev-work" /dev ||
-		ba_fatal "cannot overlay /dev"
-	"$top_builddir/tests/ba-syslogd" /dev/log "$BA_SYSLOG" >"$BA_TMP/syslogd.out" &
-	ba_bg $!
+	[ -n "${_ba_syslogd:-}" ] && kill -0 "$_ba_syslogd" 2>/dev/null && return 0
+	rm -f /dev/log "$BA_TMP/syslogd.out" || ba_fatal "rm /dev/log"
+	"$BA_TMP/bin/ba-syslogd" /dev/log "$BA_SYSLOG" >"$BA_TMP/syslogd.out" &
+	_ba_syslogd=$!
+	ba_bg "$_ba_syslogd"
 	for _ in $(seq 50); do
 		grep -q ready "$BA_TMP/syslogd.out" 2>/dev/null && return 0
 		sleep 0.1
 	done
-	ba_fatal "the syslog sink did not start"
+	ba_fatal "the syslog sink did not start: $(cat "$BA_TMP/syslogd.out" 2>&1)"
+}
+
+# ba_syslog_stop [dead]: no syslog daemon any more: /dev/log is gone, or with
+# "dead" left behind, a socket nobody listens on.
+ba_syslog_stop() {
+	if [ -n "${_ba_syslogd:-}" ]; then
+		kill -KILL "$_ba_syslogd" 2>/dev/null
+		wait "$_ba_syslogd" 2>/dev/null
+		_ba_syslogd=
+	fi
+	[ "${1:-}" = dead ] || rm -f /dev/log || ba_fatal "rm /dev/log"
 }
 
 # ba_granted: the last run got a tap (exit 0, exactly one fd).
