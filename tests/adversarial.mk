@@ -23,3 +23,7 @@ dist_check_SCRIPTS += tests/test-adversarial.sh tests/test-concurrency.sh tests/
 
 # Suppressions of the sanitizer and valgrind runs (tests/check-hardening.sh).
 dist_noinst_DATA += tests/adversarial/valgrind.supp
+
+# Audit first and secret policies: the record of a request, what a refusal tells.
+TESTS += tests/test-adversarial-audit.sh
+dist_check_SCRIPTS += tests/test-adversarial-audit.sh

@@ -48,7 +48,8 @@
 #   policy       ba_policy_stack TEXT; ba_policy_default; ba_bridge_conf TEXT;
 #                ba_write_file PATH OWNER:GROUP MODE TEXT
 #   requests     ba_run USER HELPER ARG... (@FD@: the socket); ba_run_keep,
-#                ba_release (the tap stays open in between); results in BA_RC,
+#                ba_release (the tap stays open in between); ba_refused NAME
+#                STATUS REGEX...; results in BA_RC,
 #                BA_OUT, BA_ERR, BA_FD, BA_TAPNAME, BA_FLAGS, BA_IFF;
 #                ba_granted; ba_decision (granted|refused|odd(...)); ba_field KEY
 #
@@ -519,6 +520,20 @@ _ba_dev_overlay() {
 		mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 ba-devpts /dev/pts &&
 		mount --bind /dev/pts/ptmx /dev/ptmx &&
 		mount -t tmpfs -o mode=1777,nosuid,nodev ba-shm /dev/shm || ba_fatal "cannot mount /dev/pts and /dev/shm"
+}
+
+# ba_refused NAME STATUS REGEX...: the last run was refused (non-zero, no
+# fd) with STATUS, its stderr matches every REGEX, and no tap exists.
+ba_refused() {
+	local name=$1 status=$2 re
+	shift 2
+	diag "$name: $(printf '%s' "$BA_ERR" | head -c 600)"
+	is "$(ba_decision)" refused "$name: refused"
+	is "$BA_RC" "$status" "$name: exit status $status"
+	for re in "$@"; do
+		like "$BA_ERR" "$re" "$name: message /$re/"
+	done
+	ba_no_taps "$name: no tap"
 }
 
 # ba_syslog_sink: (done by the set-up; again after ba_syslog_stop) a sink
