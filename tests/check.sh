@@ -48,6 +48,19 @@ if [ "${DISTCHECK:-yes}" = yes ]; then
 		failed=$((failed + 1))
 	fi
 fi
+# The Debian packages (root): dpkg-buildpackage, lintian, piuparts, and the
+# drop-in test: QEMU with no helper= gets its tap from the installed package.
+# (A git checkout only: release tarballs hold no debian/.)
+if [ "${PACKAGE:-yes}" = yes ] && [ "$(id -u)" = 0 ] && [ -f "$top/debian/control" ]; then
+	BUILD_DIR="$build" "$top/tests/test-package.sh" >package.log 2>&1
+	grep -v '^test-package: [0-9]* passed' package.log
+	passed=$((passed + $(grep -c '^PASS: ' package.log)))
+	failed=$((failed + $(grep -c '^FAIL: ' package.log)))
+	if ! grep -q '^test-package: ' package.log; then
+		echo "FAIL: test-package.sh ended early (see $build/package.log)"
+		failed=$((failed + 1))
+	fi
+fi
 # Hardening (root): the suite under ASan+UBSan, valgrind, the fuzzers (SECURITY.md).
 if [ "${HARDENING:-yes}" = yes ] && [ "$(id -u)" = 0 ]; then
 	BUILD_DIR="$build" SAN_BUILD_DIR="$top/build-san" FUZZ_TIME="${FUZZ_TIME:-60}" \

@@ -8,6 +8,8 @@ build=(autoconf automake libtool pkg-config make gcc
 tests=(iproute2 util-linux procps mandoc valgrind jq clang libclang-rt-dev
        qemu-system-x86 qemu-system-common busybox-static cpio
        libpam-modules libpam-runtime passwd)
+# The Debian packages (tests/test-package.sh): build, lint, piuparts, install.
+tests+=(dpkg-dev debhelper lintian piuparts debootstrap libcap2-bin git)
 # The directory test (modules/pam/tests/test-ldap.sh) runs its own slapd and
 # nslcd inside private namespaces; the packages must not configure the host.
 ldap=(slapd ldap-utils nslcd libnss-ldapd libpam-ldapd)
