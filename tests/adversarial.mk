@@ -23,3 +23,8 @@ dist_check_SCRIPTS += tests/test-adversarial.sh tests/test-concurrency.sh tests/
 
 # Suppressions of the sanitizer and valgrind runs (tests/check-hardening.sh).
 dist_noinst_DATA += tests/adversarial/valgrind.supp
+
+# Rule-file paths and the caller's powers: untrusted directories and
+# symlinks on the way to a rule file, /proc files through an include.
+TESTS += tests/test-adversarial-paths.sh
+dist_check_SCRIPTS += tests/test-adversarial-paths.sh
