@@ -9,11 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/fsuid.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "caller.h"
+#include "trust.h"
 
 int caller_identify(struct caller *c, char *err, size_t errlen)
 {
@@ -70,15 +73,45 @@ void caller_free(struct caller *c)
 	*c = (struct caller){ 0 };
 }
 
+/* The three capability sets, as capget() and capset() see them. */
+struct caps {
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+};
+
+static int caps_get(struct caps *c)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+
+	return (int)syscall(SYS_capget, &h, c->d);
+}
+
+static int caps_set(const struct caps *c)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+
+	return (int)syscall(SYS_capset, &h, c->d);
+}
+
+/* The sets in force are WANT, as the kernel reads them back. */
+static bool caps_are(const struct caps *want)
+{
+	struct caps now;
+
+	return caps_get(&now) == 0 && memcmp(&now, want, sizeof(now)) == 0;
+}
+
 /*
- * Our filesystem identity while a caller's is in effect: what come_back()
- * puts back.  GROUPS is NULL when become() left the groups alone.
+ * Our identity while a caller's is in effect: what come_back() puts back.
+ * GROUPS is NULL when become() left the groups alone; DROPPED says that
+ * become() emptied the effective capabilities.
  */
 struct identity {
 	uid_t uid;      /* our euid: the fsuid we run with */
 	gid_t gid;      /* our egid */
 	gid_t *groups;  /* our supplementary groups (malloc'd) */
 	size_t ngroups;
+	struct caps caps; /* our capability sets */
+	bool dropped;
 };
 
 /* The caller whose identity caller_as() holds, or NULL: one scope at a time. */
@@ -122,36 +155,66 @@ static bool same_caller(const struct bridge_auth_caller *a, const struct bridge_
 			   memcmp(a->groups, b->groups, a->ngroups * sizeof(gid_t)) == 0));
 }
 
-/*
- * Back to our identity, as saved by become(); abort() if it does not hold
- * (read back here, so no later switch has to prove it).  Returns whether
- * CALLER's fsuid and fsgid were still in effect up to here: setfsuid() and
- * setfsgid() return the id they replace.
- */
-static bool come_back(struct identity *saved, const struct bridge_auth_caller *caller)
+/* The supplementary groups in force are the N of WANT. */
+static bool groups_are(const gid_t *want, size_t n)
 {
-	uid_t was_uid = (uid_t)setfsuid(saved->uid);
-	gid_t was_gid = (gid_t)setfsgid(saved->gid);
+	int now_n;
+	gid_t *now = current_groups(n, &now_n);
+	bool same = now != NULL && (size_t)now_n == n &&
+		    (n == 0 || memcmp(now, want, n * sizeof(gid_t)) == 0);
 
-	/* Unable to get our own identity back: stop rather than go on confused. */
-	if (!fsids_are(saved->uid, saved->gid) ||
-	    (saved->groups != NULL && setgroups(saved->ngroups, saved->groups) < 0))
-		abort();
-	free(saved->groups);
-	saved->groups = NULL;
-	return was_uid == caller->uid && was_gid == caller->gid;
+	free(now);
+	return same;
 }
 
 /*
- * Take CALLER's filesystem identity (fsuid, fsgid, groups), ours saved in
- * SAVED.  0, or -1 with errno and our identity back.
+ * Back to our identity, as saved by become(); abort() if it does not hold
+ * (read back here, so no later switch has to prove it).  Returns whether
+ * CALLER's identity was still in effect up to here: setfsuid() and
+ * setfsgid() return the id they replace, and no effective capability came
+ * back while it lasted.  The order: the fsids first (setfsuid() back to our
+ * euid needs no capability; going back to fsuid 0 gives the filesystem
+ * capabilities back to the effective set), then the saved sets exactly,
+ * then the groups (setgroups() needs CAP_SETGID effective).
+ */
+static bool come_back(struct identity *saved, const struct bridge_auth_caller *caller)
+{
+	struct caps none = saved->caps;
+	bool held;
+	uid_t was_uid;
+	gid_t was_gid;
+
+	for (size_t i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+		none.d[i].effective = 0;
+	held = !saved->dropped || caps_are(&none);
+	was_uid = (uid_t)setfsuid(saved->uid);
+	was_gid = (gid_t)setfsgid(saved->gid);
+
+	/* Unable to get our own identity back: stop rather than go on confused. */
+	if (!fsids_are(saved->uid, saved->gid) || caps_set(&saved->caps) < 0 ||
+	    (saved->groups != NULL && setgroups(saved->ngroups, saved->groups) < 0) ||
+	    !caps_are(&saved->caps) ||
+	    (saved->groups != NULL && !groups_are(saved->groups, saved->ngroups)))
+		abort();
+	free(saved->groups);
+	saved->groups = NULL;
+	return held && was_uid == caller->uid && was_gid == caller->gid;
+}
+
+/*
+ * Take CALLER's filesystem identity (fsuid, fsgid, groups) and powers (no
+ * effective capability, unless CALLER is root), ours saved in SAVED.  0,
+ * or -1 with errno and our identity back.
  */
 static int become(const struct bridge_auth_caller *caller, struct identity *saved)
 {
+	struct caps none;
 	gid_t *groups;
 	int n;
 
 	*saved = (struct identity){ .uid = geteuid(), .gid = getegid() };
+	if (caps_get(&saved->caps) < 0)
+		return -1;
 	groups = current_groups(caller->ngroups, &n);
 	if (groups == NULL)
 		return -1;
@@ -178,15 +241,36 @@ static int become(const struct bridge_auth_caller *caller, struct identity *save
 		errno = EPERM;
 		return -1;
 	}
+	/*
+	 * The fsuid switch took the filesystem capabilities out of the
+	 * effective set, but not CAP_SYS_PTRACE, CAP_SYSLOG, CAP_SYS_ADMIN...,
+	 * which open /proc files the caller could not.  Root as the caller
+	 * keeps them: any program it runs has them all.  Emptied after the
+	 * switches (they need CAP_SETUID, CAP_SETGID), read back before
+	 * anything runs as the caller.
+	 */
+	if (caller->uid != 0) {
+		none = saved->caps;
+		for (size_t i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+			none.d[i].effective = 0;
+		saved->dropped = true;
+		if (caps_set(&none) < 0 || !caps_are(&none)) {
+			(void)come_back(saved, caller);
+			errno = EPERM;
+			return -1;
+		}
+	}
 	return 0;
 }
 
 /* PATH opened read-only, if a regular file: the end of caller_open(). */
-static int open_regular(const char *path)
+static int open_regular(const char *path, char *why, size_t whylen)
 {
 	struct stat st;
 	int fd;
 
+	(void)why;
+	(void)whylen;
 	/* Non-blocking so a FIFO cannot stall the request. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
@@ -199,7 +283,13 @@ static int open_regular(const char *path)
 	return fd;
 }
 
-int caller_open(const struct bridge_auth_caller *caller, const char *path)
+/*
+ * OPEN(PATH, WHY, WHYLEN) as CALLER: as is inside caller_as() for CALLER,
+ * else with CALLER's identity taken for the call.
+ */
+static int open_as(const struct bridge_auth_caller *caller,
+		   int (*open_fn)(const char *path, char *why, size_t whylen), const char *path,
+		   char *why, size_t whylen)
 {
 	struct identity saved;
 	int fd, e;
@@ -213,11 +303,11 @@ int caller_open(const struct bridge_auth_caller *caller, const char *path)
 			errno = EINVAL;
 			return -1;
 		}
-		return open_regular(path);
+		return open_fn(path, why, whylen);
 	}
 	if (become(caller, &saved) < 0)
 		return -1;
-	fd = open_regular(path);
+	fd = open_fn(path, why, whylen);
 	e = errno;
 	/* fstat() and fcntl() check no permission: fine as either identity. */
 	if (!come_back(&saved, caller)) {
@@ -228,6 +318,22 @@ int caller_open(const struct bridge_auth_caller *caller, const char *path)
 	}
 	errno = e;
 	return fd;
+}
+
+int caller_open(const struct bridge_auth_caller *caller, const char *path)
+{
+	return open_as(caller, open_regular, path, NULL, 0);
+}
+
+int caller_open_trusted(const struct bridge_auth_caller *caller, const char *path, char *why,
+			size_t whylen)
+{
+	if (why == NULL || whylen == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	why[0] = '\0';
+	return open_as(caller, trust_open, path, why, whylen);
 }
 
 int caller_as(const struct bridge_auth_caller *caller, int (*fn)(void *arg), void *arg)

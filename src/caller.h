@@ -18,15 +18,23 @@ int caller_identify(struct caller *c, char *err, size_t errlen);
 void caller_free(struct caller *c);
 
 /*
- * Open PATH read-only as CALLER would: fsuid/fsgid and groups switched for
- * the open() only, or not at all inside caller_as() for CALLER.  Semantics
+ * Open PATH read-only as CALLER would: fsuid/fsgid, groups and powers (no
+ * effective capability unless CALLER is root) switched for the open() only, or not at all inside caller_as() for CALLER.  Semantics
  * of bridge_auth_host.open_as_caller.
  */
 int caller_open(const struct bridge_auth_caller *caller, const char *path);
 
 /*
- * Run FN(ARG) with CALLER's filesystem identity, switched once for the
- * whole call.  Semantics of bridge_auth_host.as_caller.
+ * caller_open(), through a path only root could have laid out (trust.h):
+ * -1 with errno as caller_open(), or TRUST_REFUSED with the reason in WHY
+ * (WHYLEN bytes).  Semantics of bridge_auth_host.open_trusted.
+ */
+int caller_open_trusted(const struct bridge_auth_caller *caller, const char *path, char *why,
+			size_t whylen);
+
+/*
+ * Run FN(ARG) with CALLER's filesystem identity and powers, switched once
+ * for the whole call.  Semantics of bridge_auth_host.as_caller.
  */
 int caller_as(const struct bridge_auth_caller *caller, int (*fn)(void *arg), void *arg);
 

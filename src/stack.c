@@ -73,6 +73,12 @@ static int host_as_caller(const struct bridge_auth_host *host,
 	return caller_as(caller, fn, arg);
 }
 
+static int host_open_trusted(const struct bridge_auth_host *host,
+			     const struct bridge_auth_caller *caller, const char *path, char *why)
+{
+	return caller_open_trusted(caller, path, why, BRIDGE_AUTH_MSG_MAX);
+}
+
 static void host_log(const struct bridge_auth_host *host, int priority, const char *fmt, ...)
 {
 	const struct stack_entry *e = host->priv;
@@ -102,6 +108,7 @@ static struct bridge_auth_host host_for(struct stack_entry *e)
 		.log = host_log,
 		.priv = e,
 		.as_caller = host_as_caller,
+		.open_trusted = host_open_trusted,
 	};
 }
 

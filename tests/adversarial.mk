@@ -27,3 +27,7 @@ dist_noinst_DATA += tests/adversarial/valgrind.supp
 # Audit first and secret policies: the record of a request, what a refusal tells.
 TESTS += tests/test-adversarial-audit.sh
 dist_check_SCRIPTS += tests/test-adversarial-audit.sh
+# Rule-file paths and the caller's powers: untrusted directories and
+# symlinks on the way to a rule file, /proc files through an include.
+TESTS += tests/test-adversarial-paths.sh
+dist_check_SCRIPTS += tests/test-adversarial-paths.sh

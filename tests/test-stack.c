@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "policy.h"
@@ -487,7 +489,7 @@ static const char *groups_now(void)
 	return n < 0 ? "(error)" : text;
 }
 
-static char secret[160], shared[160];
+static char secret[160], shared[160], maps[64];
 
 /* A stack of the ascaller module, with the argument MORE if not NULL. */
 static const char *ascaller_stack(const char *more)
@@ -495,7 +497,7 @@ static const char *ascaller_stack(const char *more)
 	static char text[1024];
 
 	snprintf(text, sizeof(text), "stack = ( { module = \"ascaller\"; control = \"required\"; "
-		 "args = [ \"secret=%s\", \"shared=%s\"%s%s%s ]; } );\n", secret, shared,
+		 "args = [ \"secret=%s\", \"shared=%s\", \"maps=%s\"%s%s%s ]; } );\n", secret, shared, maps,
 		 more ? ", \"" : "", more ? more : "", more ? "\"" : "");
 	return text;
 }
@@ -506,12 +508,27 @@ static void as_caller(void)
 	char err[1024] = "", before[1024];
 	struct stack_result res;
 	const char *text;
+	pid_t child;
 
 	snprintf(secret, sizeof(secret), "%s/secret", dir);
 	snprintf(shared, sizeof(shared), "%s/shared", dir);
 	write_file(secret, 0, 0, 0600);
 	write_file(shared, 0, 100, 0640);
 	chmod(dir, 0711); /* alice passes through to the files */
+	/* A process of ours (root's when we are), dumpable again after its
+	 * exec (our fsuid switches made us not): its maps open to
+	 * CAP_SYS_PTRACE. */
+	child = fork();
+	if (child == 0) {
+		execl("/bin/sleep", "sleep", "60", (char *)NULL);
+		_exit(127);
+	}
+	if (child < 0) {
+		printf("Bail out! fork: %s\n", strerror(errno));
+		exit(99);
+	}
+	snprintf(maps, sizeof(maps), "/proc/%ld/maps", (long)child);
+	usleep(100000); /* let it exec */
 	text = ascaller_stack(NULL);
 	snprintf(before, sizeof(before), "%s", groups_now());
 	if (geteuid() != 0) {
@@ -519,28 +536,39 @@ static void as_caller(void)
 		char expect[256];
 
 		ASSERT_INT_EQ(0, decide(text, &res, err), "as_caller: the stack loads");
-		snprintf(expect, sizeof(expect), "r=-1/EPERM calls=0 after: fsuid=%u secret=ok",
+		snprintf(expect, sizeof(expect), "r=-1/EPERM calls=0 after: fsuid=%u capeff=none secret=ok",
 			 (unsigned)geteuid());
 		ASSERT_STR_EQ(expect, res.reason, "as_caller: no identity, no call: -1, EPERM");
 		TAP_SKIP("not root: as_caller as another user");
 		chmod(dir, 0700);
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
 		return;
 	}
 	ASSERT_INT_EQ(0, decide(text, &res, err), "as_caller: the stack loads");
 	/* In FN: alice's fsuid and groups (the secret is closed, the group's file
-	 * open); nested for alice, even through a copy: FN runs; for someone
-	 * else: EINVAL.  After: root again, groups as they were. */
-	ASSERT_STR_EQ("r=42/- calls=3 fsuid=4001 fsgid=4001 raw-secret=EACCES secret=EACCES "
-		      "shared=ok/ok nested=7/ok copy=7 other=-1/EINVAL other-open=EINVAL "
-		      "after: fsuid=0 secret=ok", res.reason, "as_caller: FN runs as the caller, root after");
+	 * open) and her powers: no effective capability, so PID 1's maps stay
+	 * closed (CAP_SYS_PTRACE would open them); nested for alice, even
+	 * through a copy: FN runs; for someone else: EINVAL.  After: root
+	 * again, every capability as it was, groups as they were. */
+	ASSERT_STR_EQ("r=42/- calls=3 fsuid=4001 fsgid=4001 capeff=none maps=EACCES "
+		      "raw-secret=EACCES secret=EACCES shared=ok/ok nested=7/ok copy=7 "
+		      "other=-1/EINVAL other-open=EINVAL after: fsuid=0 capeff=same secret=ok",
+		      res.reason, "as_caller: FN runs as the caller, with no capability; root after");
 	ASSERT_STR_EQ(before, groups_now(), "as_caller: our groups are back");
-	/* FN changing its identity (a module must not) voids its result. */
-	text = ascaller_stack("change");
-	ASSERT_INT_EQ(0, decide(text, &res, err), "as_caller: the stack loads");
-	ASSERT_STR_CONTAINS("r=-1/EPERM calls=3 ", res.reason,
-			    "as_caller: FN changed the identity: -1, EPERM");
-	ASSERT_STR_CONTAINS(" after: fsuid=0 secret=ok", res.reason, "... and root again after");
+	/* FN taking fsuid 0 back, or its capabilities (a module must not):
+	 * its result is void, and we are exactly ourselves after. */
+	for (int i = 0; i < 2; i++) {
+		const char *how = i == 0 ? "change" : "raise";
+
+		ASSERT_INT_EQ(0, decide(ascaller_stack(how), &res, err), "as_caller: the stack loads");
+		ASSERT_STR_CONTAINS("r=-1/EPERM calls=3 ", res.reason, how);
+		ASSERT_STR_CONTAINS(" after: fsuid=0 capeff=same secret=ok", res.reason,
+				    "... and root again after, every capability back");
+	}
 	chmod(dir, 0700);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
 }
 
 int main(void)

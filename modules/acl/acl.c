@@ -3,7 +3,8 @@
  *
  * Thin entry points; the worker is acl_parse.c.  The state is the path of
  * the top-level file; every check reads the files afresh, as the caller
- * (in one host->as_caller() scope when the host has it: ABI 1.2).
+ * (in one host->as_caller() scope when the host has it: ABI 1.2), through
+ * paths the host judged (host->open_trusted: ABI 1.3).
  */
 #include "config.h"
 
@@ -27,6 +28,13 @@ static int acl_open_file(void *ctx, const char *path)
 	const struct acl_ctx *c = ctx;
 
 	return c->host->open_as_caller(c->host, c->caller, path);
+}
+
+static int acl_open_trusted(void *ctx, const char *path, char why[BRIDGE_AUTH_MSG_MAX])
+{
+	const struct acl_ctx *c = ctx;
+
+	return c->host->open_trusted(c->host, c->caller, path, why);
 }
 
 static void acl_debug(void *ctx, const char *msg)
@@ -73,7 +81,9 @@ static int acl_walk(void *arg)
 /*
  * Walk the files as CALLER.  A 1.2 host switches to the caller once for
  * the whole walk (a decision may open hundreds of includes); an older one
- * switches for each open.  -1 with errno when the identity cannot be taken.
+ * switches for each open.  A 1.3 host also judges the path to each file
+ * (host->open_trusted); on an older one, only the file is judged.  -1
+ * with errno when the identity cannot be taken.
  */
 static int acl_run(const struct bridge_auth_host *host, const struct bridge_auth_caller *caller,
 		   struct acl_walk *a)
@@ -87,6 +97,8 @@ static int acl_run(const struct bridge_auth_host *host, const struct bridge_auth
 		.uid = caller->uid,
 	};
 
+	if (BRIDGE_AUTH_ABI_MINOR_OF(host->version) >= 3 && host->open_trusted != NULL)
+		src.open_trusted = acl_open_trusted;
 	a->src = &src;
 	if (BRIDGE_AUTH_ABI_MINOR_OF(host->version) >= 2 && host->as_caller != NULL)
 		return host->as_caller(host, caller, acl_walk, a);

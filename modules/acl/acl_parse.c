@@ -248,6 +248,7 @@ static int parse_fd(struct walk *w, const char *path, int fd);
  */
 static int read_file(struct walk *w, const char *path, const char *from, unsigned line)
 {
+	char why[BRIDGE_AUTH_MSG_MAX];
 	struct stat st;
 	int fd, e, i, r;
 
@@ -259,7 +260,15 @@ static int read_file(struct walk *w, const char *path, const char *from, unsigne
 			    ACL_MAX_FILES);
 
 	errno = 0;
-	fd = w->src->open(w->src->ctx, path);
+	why[0] = '\0';
+	fd = w->src->open_trusted != NULL ? w->src->open_trusted(w->src->ctx, path, why) :
+					    w->src->open(w->src->ctx, path);
+	if (fd == BRIDGE_AUTH_UNTRUSTED) {
+		/* WHY names only what the caller could see: say it, fail closed. */
+		if (from == NULL)
+			return fail(w, "%s: not trusted: %s", path, why);
+		return fail(w, "%s:%u: include %s: not trusted: %s", from, line, path, why);
+	}
 	if (fd < 0) {
 		e = errno != 0 ? errno : EIO;
 		if (may_not_read(e)) {

@@ -43,6 +43,13 @@ struct acl_source {
 	 * Required.
 	 */
 	int (*open)(void *ctx, const char *path);
+	/*
+	 * Open PATH read-only as the caller, through a path only root could
+	 * have laid out (host->open_trusted, ABI 1.3): as OPEN, or
+	 * BRIDGE_AUTH_UNTRUSTED with the reason in WHY.  Used instead of OPEN
+	 * when not NULL.
+	 */
+	int (*open_trusted)(void *ctx, const char *path, char why[BRIDGE_AUTH_MSG_MAX]);
 	/* Called with one line worth a LOG_DEBUG entry.  May be NULL. */
 	void (*debug)(void *ctx, const char *msg);
 	void *ctx;         /* passed to open and debug */
@@ -74,7 +81,8 @@ enum bridge_auth_verdict acl_decide(const char *file, const char *bridge,
 /*
  * Report every problem of FILE and its includes, opened through SRC->open,
  * to PROBLEM (one line each, "F:L: what is wrong"), going on after each one
- * (at most 100).  On top of acl_decide()'s errors: an include SRC's caller
+ * (at most 100).  On top of acl_decide()'s errors (a path SRC->open_trusted
+ * refuses is reported, and the file is not read): an include SRC's caller
  * may not read, when that caller is root (uid 0: root reads everything, so
  * it is missing); a file owned by another user than root, or writable by
  * group or others (they decide who uses which bridge).  Returns how many

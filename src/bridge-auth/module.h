@@ -62,6 +62,17 @@
  *   to the caller, as they would to QEMU's own helper.  A module that reads
  *   many such files in one call can read them all inside
  *   host->as_caller() (ABI 1.2): one identity switch instead of one a file.
+ *   "As the caller" means the caller's filesystem ids and the caller's
+ *   powers: no effective capability (unless the caller is root), so the
+ *   kernel lets the module open only what the caller could.
+ *
+ *   A file whose content decides who may use which bridge (a rule file)
+ *   must come through a path only root could have laid out: open it with
+ *   host->open_trusted() (ABI 1.3), which refuses a path through a
+ *   directory or symlink someone else could change, and files on
+ *   filesystems whose owners say nothing about who wrote them (procfs,
+ *   FUSE...).  The file's own owner and mode are the module's to judge,
+ *   with fstat() on the descriptor.
  *
  * REASONS AND SECRETS
  *   A reason (check) or an error (open) is one line of printable text, at
@@ -88,6 +99,7 @@
  *   History: 1.0 open, check, close; host open_as_caller, log.
  *            1.1 bridge_auth_module.validate.
  *            1.2 host as_caller.
+ *            1.3 host open_trusted, BRIDGE_AUTH_UNTRUSTED.
  */
 #ifndef BRIDGE_AUTH_MODULE_H
 #define BRIDGE_AUTH_MODULE_H
@@ -101,7 +113,7 @@ extern "C" {
 #endif
 
 #define BRIDGE_AUTH_ABI_MAJOR 1
-#define BRIDGE_AUTH_ABI_MINOR 2
+#define BRIDGE_AUTH_ABI_MINOR 3
 #define BRIDGE_AUTH_ABI(major, minor) (((uint32_t)(major) << 16) | (uint32_t)(minor))
 #define BRIDGE_AUTH_ABI_VERSION BRIDGE_AUTH_ABI(BRIDGE_AUTH_ABI_MAJOR, BRIDGE_AUTH_ABI_MINOR)
 #define BRIDGE_AUTH_ABI_MAJOR_OF(v) ((uint32_t)(v) >> 16)
@@ -112,6 +124,9 @@ extern "C" {
 
 /* Longest reason or error text a module may write, with its NUL. */
 #define BRIDGE_AUTH_MSG_MAX 256
+
+/* What host->open_trusted() (ABI 1.3) returns for a path it refuses. */
+#define BRIDGE_AUTH_UNTRUSTED (-2)
 
 /*
  * A module's answer to check().  What it does to the request depends on the
@@ -210,6 +225,42 @@ struct bridge_auth_host {
 	int (*as_caller)(const struct bridge_auth_host *host,
 			 const struct bridge_auth_caller *caller, int (*fn)(void *arg),
 			 void *arg);
+
+	/* ---- ABI 1.3: a module reads what follows only when
+	 *      BRIDGE_AUTH_ABI_MINOR_OF(version) is 3 or more (an older
+	 *      host's struct is shorter). */
+
+	/*
+	 * open_as_caller(), through a path only root could have laid out.
+	 * PATH (absolute) is walked from "/" one component at a time as
+	 * CALLER, every symlink resolved by the host, and every object on the
+	 * way judged:
+	 *   - "/", each directory and each symlink: owned by root (in
+	 *     bridge-auth(8) run by a user, also by that user, who acts with
+	 *     their own privileges only); a directory writable by nobody else
+	 *     (a sticky world-writable one such as /tmp is not trusted);
+	 *   - every object, the file included: on a filesystem whose owners
+	 *     are the kernel's record of who made a file (an allow-list of
+	 *     statfs() types: ext2/3/4, xfs, btrfs, f2fs, zfs, bcachefs,
+	 *     jfs, reiserfs, tmpfs, ramfs, overlayfs, squashfs, erofs), not
+	 *     mounted nosuid.  Anything else (FUSE, NFS, CIFS, 9p, an
+	 *     unknown type) is refused.
+	 * The first object that fails ends the walk: BRIDGE_AUTH_UNTRUSTED,
+	 * and WHY (BRIDGE_AUTH_MSG_MAX bytes) says which and why, in words
+	 * that name only what the caller could see with lstat() ("/home/alice
+	 * is owned by uid 4001, not root").  On the kernel's own filesystems
+	 * (procfs, sysfs, debugfs, cgroup...), where an owner is a process's
+	 * and a file exists as the system's state says, the answer is the
+	 * caller's: a file the caller cannot open gets -1 and errno, as from
+	 * open_as_caller() (so it reads as any file the caller cannot read);
+	 * one the caller can open is refused (BRIDGE_AUTH_UNTRUSTED).
+	 * Otherwise the same results as open_as_caller(), plus ESTALE (the
+	 * path changed while it was walked: an error).  The file's own
+	 * owner and mode are not judged: fstat() the descriptor.  Inside
+	 * as_caller() for the same caller, opens without switching again.
+	 */
+	int (*open_trusted)(const struct bridge_auth_host *host,
+			    const struct bridge_auth_caller *caller, const char *path, char *why);
 };
 
 /*

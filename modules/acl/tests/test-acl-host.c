@@ -1,8 +1,10 @@
 /*
- * Unit tests of the acl module's entry points against hosts of two ABI
- * minors: with a 1.2 host the whole walk runs in one host->as_caller()
- * scope, with a 1.1 host every file is opened on its own and as_caller,
- * beyond the end of that host's struct, is never read.  The module is
+ * Unit tests of the acl module's entry points against hosts of three ABI
+ * minors: with a 1.3 host every file comes through host->open_trusted(),
+ * and a path it refuses fails the decision; with a 1.2 host the whole walk
+ * runs in one host->as_caller() scope (open_trusted, beyond its struct,
+ * never read); with a 1.1 host every file is opened on its own and
+ * as_caller, beyond the end of that host's struct, is never read.  The module is
  * linked in (no dlopen); the hosts are fakes that open files plainly and
  * count.  No root needed.
  */
@@ -20,7 +22,7 @@
 #include "tap-test.h"
 
 static char dir[64] = "/tmp/ba-acl-host-XXXXXX", a[96], b[96], c[96];
-static int opens, opens_outside, scopes, in_scope, scope_errno;
+static int opens, opens_outside, scopes, in_scope, scope_errno, trusted_opens;
 static char problems[1024];
 
 static int fake_open(const struct bridge_auth_host *host, const struct bridge_auth_caller *caller,
@@ -52,6 +54,25 @@ static int fake_as_caller(const struct bridge_auth_host *host,
 	return r;
 }
 
+/* A 1.3 host's open_trusted: refuses the path to C, opens the rest. */
+static int fake_trusted(const struct bridge_auth_host *host, const struct bridge_auth_caller *caller,
+			const char *path, char *why)
+{
+	trusted_opens++;
+	if (strcmp(path, c) == 0) {
+		snprintf(why, BRIDGE_AUTH_MSG_MAX, "%s is owned by uid 4001, not root", dir);
+		return BRIDGE_AUTH_UNTRUSTED;
+	}
+	return fake_open(host, caller, path);
+}
+
+/* What lies beyond a 1.2 host's struct: never to be called. */
+static int beyond_12(const struct bridge_auth_host *host, const struct bridge_auth_caller *caller,
+		     const char *path, char *why)
+{
+	abort();
+}
+
 /* What lies beyond a 1.1 host's struct: a module that read as_caller there would call this. */
 static int beyond_the_struct(const struct bridge_auth_host *host,
 			     const struct bridge_auth_caller *caller, int (*fn)(void *arg), void *arg)
@@ -78,7 +99,7 @@ static void write_file(const char *path, const char *text)
 
 static void reset(void)
 {
-	opens = opens_outside = scopes = in_scope = scope_errno = 0;
+	opens = opens_outside = scopes = in_scope = scope_errno = trusted_opens = 0;
 	problems[0] = '\0';
 }
 
@@ -87,7 +108,11 @@ int main(void)
 	const struct bridge_auth_module *m = &bridge_auth_module;
 	struct bridge_auth_host h12 = {
 		.version = BRIDGE_AUTH_ABI(1, 2), .open_as_caller = fake_open, .log = fake_log,
-		.as_caller = fake_as_caller,
+		.as_caller = fake_as_caller, .open_trusted = beyond_12,
+	};
+	struct bridge_auth_host h13 = {
+		.version = BRIDGE_AUTH_ABI(1, 3), .open_as_caller = fake_open, .log = fake_log,
+		.as_caller = fake_as_caller, .open_trusted = fake_trusted,
 	};
 	struct bridge_auth_host h11 = {
 		.version = BRIDGE_AUTH_ABI(1, 1), .open_as_caller = fake_open, .log = fake_log,
@@ -96,7 +121,7 @@ int main(void)
 	gid_t groups[1] = { 100 };
 	struct bridge_auth_caller alice = { 4001, 4001, "alice", groups, 1 };
 	struct bridge_auth_request req = { &alice, "br0" };
-	char arg[160], reason[BRIDGE_AUTH_MSG_MAX], expect[300];
+	char arg[160], reason[BRIDGE_AUTH_MSG_MAX], expect[512];
 	const char *argv[] = { arg, NULL };
 	void *state = NULL;
 	int v;
@@ -131,6 +156,23 @@ int main(void)
 	ASSERT_STR_EQ(expect, reason, "1.1 host: the same reason");
 	ASSERT_INT_EQ(3, opens, "1.1 host: every file opened as the caller, one by one");
 	ASSERT_INT_EQ(0, scopes, "1.1 host: as_caller (beyond its struct) never read");
+
+	/* 1.3: every file through open_trusted, in one scope; C's path is refused. */
+	reset();
+	v = m->check(state, &req, &h13, reason);
+	snprintf(expect, sizeof(expect), "%s:2: include %s: not trusted: %s is owned by uid 4001, not root",
+		 a, c, dir);
+	ASSERT_INT_EQ(BRIDGE_AUTH_ERROR, v, "1.3 host: a path it refuses fails the decision");
+	ASSERT_STR_EQ(expect, reason, "1.3 host: the reason names file:line, the include and why");
+	ASSERT_INT_EQ(3, trusted_opens, "1.3 host: every file asked of open_trusted");
+	ASSERT_INT_EQ(2, opens, "1.3 host: no plain open_as_caller besides");
+	ASSERT_INT_EQ(1, scopes, "1.3 host: one as_caller scope");
+	reset();
+	ASSERT_INT_EQ(-1, m->validate(state, &h13, &alice, add_problem, NULL),
+		      "validate, 1.3 host: the refused path is a problem");
+	snprintf(expect, sizeof(expect), "%s:2: include %s: not trusted: %s is owned by uid 4001, not root\n",
+		 a, c, dir);
+	ASSERT_STR_EQ(expect, problems, "validate, 1.3 host: reported with file:line");
 
 	reset();
 	scope_errno = EPERM;
