@@ -39,7 +39,7 @@
 
 /* What the syslog line of this request says; filled in as the request goes. */
 static struct {
-	const struct caller *caller; /* NULL until identified: nothing to log before */
+	struct caller *caller;       /* NULL until identified: nothing to log before */
 	const char *bridge;
 	const char *tap;
 	const char *module;
@@ -54,6 +54,21 @@ static void usage(FILE *out)
 		     "Create a tap device on BRIDGE and pass it on the unix socket FD, when the\n"
 		     "policy in " POLICY_FILE " allows the calling user.\n"
 		     "See qemu-bridge-helper(8) and bridge-auth.conf(5).\n");
+}
+
+/*
+ * The caller's name for a message or the log line: asked of the name
+ * service only now, on a refusal or failure (a grant by a stack that needs
+ * no name never asks); "uid N" when it does not answer.
+ */
+static const char *who(struct caller *c)
+{
+	static char uid[32];
+
+	if (caller_name(c, NULL, 0) == 0 && c->id.user != NULL)
+		return c->id.user;
+	snprintf(uid, sizeof(uid), "uid %u", (unsigned)c->id.uid);
+	return uid;
 }
 
 /* Say why, log the request if it got that far, exit with STATUS. */
@@ -72,7 +87,8 @@ static void __attribute__((noreturn, format(printf, 2, 3))) fail(int status, con
 	if (status == EXIT_DENIED) /* the bridge name is valid: printable, no space */
 		fprintf(stderr, PROG ": see: bridge-auth explain --bridge %s\n", request.bridge);
 	if (request.caller)
-		log_request(request.caller->id.user, request.caller->id.uid, request.bridge,
+		log_request(caller_name(request.caller, NULL, 0) == 0 ? request.caller->id.user : NULL,
+			    request.caller->id.uid, request.bridge,
 			    request.tap, status == EXIT_DENIED ? "denied" : "failed",
 			    request.module, request.detail ? request.detail :
 			    status == EXIT_DENIED ? request.reason : msg);
@@ -248,6 +264,7 @@ int main(int argc, char **argv)
 	log_open(PROG);
 	request.caller = &caller;
 	request.bridge = args.bridge;
+	stack_set_namer(caller_namer, &caller); /* names only for modules that need them */
 
 	if (policy_load(&source, &policy, err, sizeof(err)) < 0)
 		fail_policy(&caller.id, err);
@@ -262,10 +279,9 @@ int main(int argc, char **argv)
 	if (!verdict.granted) {
 		if (request.module)
 			fail(EXIT_DENIED, "access to bridge %s denied for %s by module %s: %s",
-			     args.bridge, caller.id.user ? caller.id.user : "this user",
-			     request.module, request.reason);
+			     args.bridge, who(&caller), request.module, request.reason);
 		fail(EXIT_DENIED, "access to bridge %s denied for %s: %s", args.bridge,
-		     caller.id.user ? caller.id.user : "this user", request.reason);
+		     who(&caller), request.reason);
 	}
 
 	/* Opened as root because distros differ (0666 or 0600); used only after the drop. */
@@ -280,8 +296,9 @@ int main(int argc, char **argv)
 		fail(EXIT_NETWORK, "%s", err);
 	if (send_fd(args.fd, tunfd, err, sizeof(err)) < 0)
 		fail(EXIT_NETWORK, "%s", err);
-	log_request(caller.id.user, caller.id.uid, args.bridge, tap, "granted", request.module,
-		    verdict.reason);
+	/* user=- when no module needed the name: the uid is the identity. */
+	log_request(caller.name_asked ? caller.id.user : "-", caller.id.uid, args.bridge, tap,
+		    "granted", request.module, verdict.reason);
 	caller_free(&caller); /* nothing owed at exit: sanitized builds check that */
 	return EXIT_GRANTED;
 }

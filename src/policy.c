@@ -256,6 +256,8 @@ static int load_module(const struct policy_source *src, struct stack_entry *e, c
 	/* An older module's struct ends before validate: never read past it. */
 	if (BRIDGE_AUTH_ABI_MINOR_OF(v) >= 1)
 		e->validate = mod->validate;
+	if (BRIDGE_AUTH_ABI_MINOR_OF(v) >= 3)
+		e->name_unused = (mod->flags & BRIDGE_AUTH_NAME_UNUSED) != 0;
 	return 0;
 }
 

@@ -196,7 +196,7 @@ ba_write_file /etc/qemu/alice-dir/ba.conf alice:alice 0644 "stack = (
 );"
 tool alice check /etc/qemu/alice-dir/ba.conf
 expect_problem "alice's own file" "/etc/qemu/alice-dir/bridge\\.conf:3: unknown command" \
-	"/etc/qemu/secret\\.conf cannot be read by user alice"
+	"/etc/qemu/secret\\.conf cannot be read by uid 4001"
 unlike "$OUT" "secret rule|deny br0|/etc/qemu/alice-dir/bridge\\.conf:2" \
 	"check as alice: nothing of a file she may not read, and no word about the skipped include"
 tool check /etc/qemu/alice-dir/ba.conf
