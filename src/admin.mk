@@ -1,9 +1,11 @@
 # bridge-auth(8), the administrator's tool, and its tests (included by the top Makefile.am).
-bin_PROGRAMS = src/bridge-auth
-src_bridge_auth_SOURCES = src/bridge-auth.c src/admin-json.c src/admin-json.h
-src_bridge_auth_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
-src_bridge_auth_LDADD = $(BRIDGEAUTH_LIBS)
-src_bridge_auth_LDFLAGS = $(AM_LDFLAGS) -pie -Wl,-z,relro,-z,now
+# Built as src/admin/bridge-auth: src/bridge-auth/ is the installed header's
+# directory, and a program of the same path cannot be built in the source tree.
+bin_PROGRAMS = src/admin/bridge-auth
+src_admin_bridge_auth_SOURCES = src/bridge-auth.c src/admin-json.c src/admin-json.h
+src_admin_bridge_auth_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
+src_admin_bridge_auth_LDADD = $(BRIDGEAUTH_LIBS)
+src_admin_bridge_auth_LDFLAGS = $(AM_LDFLAGS) -pie -Wl,-z,relro,-z,now
 dist_man8_MANS += man/bridge-auth.8
 dist_man7_MANS = man/bridge-auth-module.7
 

@@ -213,7 +213,7 @@ static void identify(struct caller *c, const char *user)
 			die(EX_CANNOT, "cannot read the groups of %s", found->pw_name);
 		n *= 2;
 	}
-	*c = (struct caller){ .groups = groups, .user = strdup(found->pw_name) };
+	*c = (struct caller){ .groups = groups, .user = strdup(found->pw_name), .name_asked = true };
 	if (c->user == NULL)
 		die(EX_CANNOT, "out of memory");
 	c->id = (struct bridge_auth_caller){ found->pw_uid, found->pw_gid, c->user, groups,
@@ -494,6 +494,8 @@ static void decide(struct run *r, const struct caller *c, const char *bridge)
 	if (r->steps == NULL)
 		die(EX_CANNOT, "out of memory");
 	alarm(DECISION_TIMEOUT);
+	/* As in the helper; C's name was asked already (identify, main): read only. */
+	stack_set_namer(caller_namer, (void *)c);
 	stack_run(&r->p, &req, &r->res, &trace);
 	alarm(0);
 	log_sanitize(r->res.reason);
@@ -727,6 +729,7 @@ int main(int argc, char **argv)
 		die(EX_CANNOT, "cannot set a timeout: %s", strerror(errno));
 	if (caller_identify(&self, err, sizeof(err)) < 0)
 		die(EX_CANNOT, "cannot identify the calling user: %s", err);
+	(void)caller_name(&self, NULL, 0); /* unknown if it fails: modules that need it say so */
 	stack_set_log(collect_log, NULL);
 
 	if (strcmp(opt.command, "check") == 0)

@@ -20,9 +20,7 @@
 
 int caller_identify(struct caller *c, char *err, size_t errlen)
 {
-	struct passwd pw, *found = NULL;
-	char buf[4096];
-	int n, rc;
+	int n;
 
 	*c = (struct caller){ 0 };
 	c->id.uid = getuid();
@@ -46,24 +44,57 @@ int caller_identify(struct caller *c, char *err, size_t errlen)
 	}
 	c->id.groups = c->groups;
 	c->id.ngroups = (size_t)n;
+	return 0;
+}
 
-	/* No account is not an error (acl needs none); a failing database is. */
-	rc = getpwuid_r(c->id.uid, &pw, buf, sizeof(buf), &found);
-	if (rc != 0 && rc != ENOENT && rc != ESRCH && rc != EBADF && rc != EPERM) {
-		snprintf(err, errlen, "cannot look up uid %u: %s", (unsigned)c->id.uid, strerror(rc));
-		caller_free(c);
-		return -1;
-	}
-	if (found != NULL && found->pw_uid == c->id.uid) {
-		c->user = strdup(found->pw_name);
-		if (c->user == NULL) {
-			snprintf(err, errlen, "out of memory");
-			caller_free(c);
-			return -1;
-		}
+/* getpwuid_r(): 1 found (the name in NAME), 0 not found, or an errno. */
+static int passwd_name(uid_t uid, char **name)
+{
+	struct passwd pw, *found = NULL;
+	char buf[4096];
+	int rc = getpwuid_r(uid, &pw, buf, sizeof(buf), &found);
+
+	/* Not found is 0 with no entry (POSIX also allows ENOENT, ESRCH). */
+	if (rc == ENOENT || rc == ESRCH || (rc == 0 && (found == NULL || found->pw_uid != uid)))
+		return 0;
+	if (rc != 0)
+		return rc;
+	if (name != NULL && (*name = strdup(found->pw_name)) == NULL)
+		return ENOMEM;
+	return 1;
+}
+
+int caller_name(struct caller *c, char *err, size_t errlen)
+{
+	int r;
+
+	if (!c->name_asked) {
+		c->name_asked = true;
+		r = passwd_name(c->id.uid, &c->user);
+		/*
+		 * glibc answers "not found" when no source of nsswitch.conf can
+		 * be used (an unknown service, files it may not read): no
+		 * account for root either means the name service is not there.
+		 */
+		if (r == 0 && c->id.uid != 0 && passwd_name(0, NULL) != 1)
+			r = -1;
+		c->name_errno = r == 1 ? 0 : r;
 		c->id.user = c->user;
 	}
-	return 0;
+	if (c->name_errno == 0)
+		return 0;
+	if (err != NULL)
+		snprintf(err, errlen, "the name service was unavailable: cannot look up uid %u: %s",
+			 (unsigned)c->id.uid, c->name_errno < 0 ? "no account is known, not even root's"
+							       : strerror(c->name_errno));
+	return -1;
+}
+
+int caller_namer(void *ctx, const struct bridge_auth_caller *who, char *err, size_t errlen)
+{
+	struct caller *c = ctx;
+
+	return who == &c->id ? caller_name(c, err, errlen) : 0;
 }
 
 void caller_free(struct caller *c)

@@ -2,6 +2,7 @@
 #ifndef BRIDGE_AUTH_CALLER_H
 #define BRIDGE_AUTH_CALLER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "bridge-auth/module.h"
@@ -10,10 +11,29 @@ struct caller {
 	struct bridge_auth_caller id; /* what modules see */
 	char *user;                   /* owns id.user */
 	gid_t *groups;                /* owns id.groups */
+	bool name_asked;              /* caller_name() ran: id.user is its answer */
+	int name_errno;               /* its lookup failed: an errno, or -1 (no source) */
 };
 
-/* Identify the calling process from getuid/getgid/getgroups and the passwd database. */
+/*
+ * Identify the calling process from the kernel: getuid, getgid, getgroups.
+ * The name service is not asked (id.user stays NULL): caller_name() does.
+ */
 int caller_identify(struct caller *c, char *err, size_t errlen);
+
+/*
+ * Look the login name of C up, once: id.user is then the name, or NULL for
+ * a uid without an account.  A failing name service (or one the process may
+ * not read, as under libvirtd's AppArmor profile) leaves the name unknown:
+ * -1, with "the name service was unavailable..." in ERR (if not NULL).
+ */
+int caller_name(struct caller *c, char *err, size_t errlen);
+
+/*
+ * For stack_set_namer(): look up the name of WHO when WHO is the caller
+ * CTX (a struct caller) identifies; 0 for any other.
+ */
+int caller_namer(void *ctx, const struct bridge_auth_caller *who, char *err, size_t errlen);
 
 void caller_free(struct caller *c);
 

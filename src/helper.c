@@ -39,7 +39,7 @@
 
 /* What the syslog line of this request says; filled in as the request goes. */
 static struct {
-	const struct caller *caller; /* NULL until identified: nothing to log before */
+	struct caller *caller;       /* NULL until identified: nothing to log before */
 	const char *bridge;
 	const char *tap;
 	const char *module;
@@ -65,11 +65,37 @@ static void __attribute__((noreturn)) unlogged(void)
 	exit(EXIT_INTERNAL);
 }
 
-/* The request's line, before the caller learns anything (fail closed). */
+/*
+ * The caller's name for a message or the log line: asked of the name
+ * service only now, on a refusal or failure (a grant by a stack that needs
+ * no name never asks); "uid N" when it does not answer.
+ */
+static const char *who(struct caller *c)
+{
+	static char uid[32];
+
+	if (caller_name(c, NULL, 0) == 0 && c->id.user != NULL)
+		return c->id.user;
+	snprintf(uid, sizeof(uid), "uid %u", (unsigned)c->id.uid);
+	return uid;
+}
+
+/*
+ * The request's line, before the caller learns anything (fail closed).  A
+ * grant names the user only when a module asked for the name (user=-: the
+ * uid is the identity); a refusal or failure asks now.
+ */
 static void audit(const char *verdict, const char *reason)
 {
-	if (log_request(request.caller->id.user, request.caller->id.uid, request.bridge,
-			request.tap, verdict, request.module, reason) < 0)
+	struct caller *c = request.caller;
+	const char *user;
+
+	if (strcmp(verdict, "granted") == 0)
+		user = c->name_asked ? c->id.user : "-";
+	else
+		user = caller_name(c, NULL, 0) == 0 ? c->id.user : NULL;
+	if (log_request(user, c->id.uid, request.bridge, request.tap, verdict, request.module,
+			reason) < 0)
 		unlogged();
 }
 
@@ -271,6 +297,7 @@ int main(int argc, char **argv)
 		unlogged();
 	request.caller = &caller;
 	request.bridge = args.bridge;
+	stack_set_namer(caller_namer, &caller); /* names only for modules that need them */
 
 	if (policy_load(&source, &policy, err, sizeof(err)) < 0)
 		fail_policy(&caller.id, err);
@@ -285,10 +312,9 @@ int main(int argc, char **argv)
 	if (!verdict.granted) {
 		if (request.module)
 			fail(EXIT_DENIED, "access to bridge %s denied for %s by module %s: %s",
-			     args.bridge, caller.id.user ? caller.id.user : "this user",
-			     request.module, request.reason);
+			     args.bridge, who(&caller), request.module, request.reason);
 		fail(EXIT_DENIED, "access to bridge %s denied for %s: %s", args.bridge,
-		     caller.id.user ? caller.id.user : "this user", request.reason);
+		     who(&caller), request.reason);
 	}
 
 	/* Opened as root because distros differ (0666 or 0600); used only after the drop. */

@@ -71,10 +71,12 @@ static int trusted(const struct stat *st, uid_t owner, uid_t alt, const char *wh
 
 /*
  * Open DIR/NAME without following a final symlink, and check dir and file as
- * opened: each owned by OWNER or ALT.
+ * opened: each owned by OWNER or ALT.  With R (`check` on the configuration,
+ * never a module), an untrusted dir or file is reported and read anyway, so
+ * that a draft's other problems are reported too; nothing read then decides.
  */
 static int open_trusted(const char *dir, const char *name, uid_t owner, uid_t alt,
-			const char *display, char *err, size_t errlen)
+			const char *display, struct report *r, char *err, size_t errlen)
 {
 	struct stat st;
 	int dfd, fd;
@@ -89,7 +91,7 @@ static int open_trusted(const char *dir, const char *name, uid_t owner, uid_t al
 		close(dfd);
 		return -1;
 	}
-	if (trusted(&st, owner, alt, "directory", dir, err, errlen) < 0) {
+	if (trusted(&st, owner, alt, "directory", dir, err, errlen) < 0 && problem(r, err) < 0) {
 		close(dfd);
 		return -1;
 	}
@@ -110,7 +112,7 @@ static int open_trusted(const char *dir, const char *name, uid_t owner, uid_t al
 		close(fd);
 		return -1;
 	}
-	if (trusted(&st, owner, alt, "file", display, err, errlen) < 0) {
+	if (trusted(&st, owner, alt, "file", display, err, errlen) < 0 && problem(r, err) < 0) {
 		close(fd);
 		return -1;
 	}
@@ -210,7 +212,7 @@ static int load_module(const struct policy_source *src, struct stack_entry *e, c
 
 	snprintf(file, sizeof(file), "%s.so", e->module);
 	snprintf(display, sizeof(display), "%s/%s", src->moduledir, file);
-	fd = open_trusted(src->moduledir, file, src->owner, src->owner, display, err, errlen);
+	fd = open_trusted(src->moduledir, file, src->owner, src->owner, display, NULL, err, errlen);
 	if (fd < 0) {
 		char why[512];
 
@@ -254,6 +256,8 @@ static int load_module(const struct policy_source *src, struct stack_entry *e, c
 	/* An older module's struct ends before validate: never read past it. */
 	if (BRIDGE_AUTH_ABI_MINOR_OF(v) >= 1)
 		e->validate = mod->validate;
+	if (BRIDGE_AUTH_ABI_MINOR_OF(v) >= 3)
+		e->name_unused = (mod->flags & BRIDGE_AUTH_NAME_UNUSED) != 0;
 	return 0;
 }
 
@@ -445,7 +449,7 @@ static int load(const struct policy_source *src, const uid_t *also, struct polic
 		goto done;
 	}
 	fd = open_trusted(dirname(dir), basename(base), src->owner, also ? *also : src->owner,
-			  src->path, err, errlen);
+			  src->path, r, err, errlen);
 	if (fd < 0)
 		goto done;
 	text = read_policy(fd, src->path, err, errlen);

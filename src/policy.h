@@ -28,6 +28,7 @@ struct stack_entry {
 			void *ctx);
 	bool opened;      /* open() was called and succeeded: close() is owed */
 	bool open_failed; /* open() refused its arguments: its reason quotes the policy */
+	bool name_unused; /* mod->flags (ABI 1.3) has BRIDGE_AUTH_NAME_UNUSED */
 	void *state;      /* the module's, from open() */
 };
 

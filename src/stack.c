@@ -11,6 +11,16 @@
 
 static void (*log_hook)(void *ctx, const char *module, int priority, const char *line);
 static void *log_hook_ctx;
+static int (*namer)(void *ctx, const struct bridge_auth_caller *who, char *err, size_t errlen);
+static void *namer_ctx;
+
+void stack_set_namer(int (*fn)(void *ctx, const struct bridge_auth_caller *who, char *err,
+			       size_t errlen),
+		     void *ctx)
+{
+	namer = fn;
+	namer_ctx = ctx;
+}
 
 void stack_set_log(void (*fn)(void *ctx, const char *module, int priority, const char *line),
 		   void *ctx)
@@ -141,6 +151,10 @@ static enum bridge_auth_verdict ask(struct stack_entry *e, const struct bridge_a
 		snprintf(reason, BRIDGE_AUTH_MSG_MAX, "cannot start: %.240s", err);
 		return BRIDGE_AUTH_ERROR;
 	}
+	/* A module that reads the name gets it, or is not asked (fail closed). */
+	if (!e->name_unused && namer != NULL &&
+	    namer(namer_ctx, req->caller, reason, BRIDGE_AUTH_MSG_MAX) < 0)
+		return BRIDGE_AUTH_ERROR;
 	v = e->mod->check(e->state, req, &host, reason);
 	reason[BRIDGE_AUTH_MSG_MAX - 1] = '\0';
 	switch (v) {

@@ -62,6 +62,17 @@ unsigned stack_validate(struct policy *p, const struct bridge_auth_caller *as,
 void stack_set_log(void (*fn)(void *ctx, const char *module, int priority, const char *line),
 		   void *ctx);
 
+/*
+ * Who looks up the caller's name before a module that needs it (one
+ * without BRIDGE_AUTH_NAME_UNUSED) is asked: FN(CTX, caller, err, errlen)
+ * sets caller->user, or returns -1 with why in ERR, and the entry is then
+ * an ERROR with that reason, its check() not called.  Unset (FN NULL),
+ * modules get the caller as given.  caller_namer() is the usual FN.
+ */
+void stack_set_namer(int (*fn)(void *ctx, const struct bridge_auth_caller *who, char *err,
+			       size_t errlen),
+		     void *ctx);
+
 const char *verdict_name(enum bridge_auth_verdict v);
 /* A few words for an effect: "counts as a yes", "request will fail"... */
 const char *effect_name(enum stack_effect e);

@@ -12,7 +12,7 @@
 #   fuzz      `make fuzz`: each libFuzzer target for FUZZ_TIME (60) seconds,
 #             no crash, no leak, no sanitizer report; prints the executions
 #
-#     sudo tests/check-hardening.sh [PART...]     (default: san valgrind fuzz)
+#     tests/check-hardening.sh [PART...]  (root)   (default: san valgrind fuzz)
 #
 # Environment: BUILD_DIR (the plain build, default TOP/build-check, made if
 # missing), SAN_BUILD_DIR (default TOP/build-san), FUZZ_TIME (default 60).

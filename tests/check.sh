@@ -37,6 +37,20 @@ skipped=$(count SKIP)
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
 	failed=1 # make itself failed (a build error, a crashed driver)
 fi
+# The README's build, in the source tree (distributions build there): a copy
+# of this tree (tracked and untracked files, not ignored ones) configured and
+# built in place, its unit tests run, then `make distclean` must leave nothing
+# behind but what autogen.sh made.  Needs no root.
+if [ "${INTREE:-yes}" = yes ]; then
+	if "$top/tests/check-intree.sh" "$top" >intree.log 2>&1; then
+		echo "PASS: in-tree build (autogen, configure, make, unit tests, distclean)"
+		passed=$((passed + 1))
+	else
+		tail -30 intree.log
+		echo "FAIL: in-tree build (see $build/intree.log)"
+		failed=$((failed + 1))
+	fi
+fi
 # The release tarball builds, installs, passes the suite and uninstalls cleanly.
 if [ "${DISTCHECK:-yes}" = yes ]; then
 	if make distcheck >distcheck.log 2>&1; then

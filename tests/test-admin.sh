@@ -196,7 +196,7 @@ ba_write_file /etc/qemu/alice-dir/ba.conf alice:alice 0644 "stack = (
 );"
 tool alice check /etc/qemu/alice-dir/ba.conf
 expect_problem "alice's own file" "/etc/qemu/alice-dir/bridge\\.conf:3: unknown command" \
-	"/etc/qemu/secret\\.conf cannot be read by user alice"
+	"/etc/qemu/secret\\.conf cannot be read by uid 4001"
 unlike "$OUT" "secret rule|deny br0|/etc/qemu/alice-dir/bridge\\.conf:2" \
 	"check as alice: nothing of a file she may not read, and no word about the skipped include"
 tool check /etc/qemu/alice-dir/ba.conf
@@ -206,6 +206,31 @@ expect_problem "alice's file, checked by bob" "/etc/qemu/alice-dir: directory is
 ba_write_file "$BA_TMP/work/ba.conf" alice:alice 0644 "stack = ( );"
 tool alice check "$BA_TMP/work/ba.conf"
 expect_problem "alice's file in a world-writable directory" "directory is writable by group or others"
+# A draft in a world-writable directory: the trust problem AND every other
+# problem, each with file:line (admins draft before they install).
+mkdir -p -m 1777 "$BA_TMP/drafts"
+ba_write_file "$BA_TMP/drafts/draft.conf" root:root 0644 "stack = (
+  { module = \"acl\"; control = \"required\"; }
+  { module = \"group\"; control = \"required\"; }
+);"
+tool check "$BA_TMP/drafts/draft.conf"
+expect_problem "a draft with a syntax error in /tmp-like directory" \
+	"$(re "$BA_TMP/drafts"): directory is writable by group or others \\(mode 1777\\)" \
+	"$(re "$BA_TMP/drafts/draft.conf"):3: syntax error"
+ba_write_file "$BA_TMP/drafts/draft.conf" root:root 0666 "stack = (
+  { module = \"acl\"; control = \"mandatory\"; },
+  { module = \"nosuchmodule\"; control = \"required\"; }
+);"
+tool check "$BA_TMP/drafts/draft.conf"
+expect_problem "a world-writable draft with bad entries" \
+	"$(re "$BA_TMP/drafts"): directory is writable by group or others" \
+	"$(re "$BA_TMP/drafts/draft.conf"): file is writable by group or others \\(mode 0666\\)" \
+	"$(re "$BA_TMP/drafts/draft.conf"):2: .*mandatory" \
+	"$(re "$BA_TMP/drafts/draft.conf"):3: module nosuchmodule"
+tool alice check "$BA_TMP/drafts/draft.conf"
+expect_problem "the same draft checked by alice" \
+	"$(re "$BA_TMP/drafts"): directory is writable by group or others" \
+	"$(re "$BA_TMP/drafts/draft.conf"):2: .*mandatory"
 tool alice check relative.conf
 is "$RC" 2 "check with a relative path: usage error (2)"
 

@@ -620,13 +620,13 @@ done
 ba_bridge_conf "allow br0"
 chmod 0600 "$CONF"
 ba_run alice "$H" --use-vnet --fd=@FD@ --br=br0
-refused "bridge.conf readable by root only" $EXIT_DENIED "$M_ACL/etc/qemu/bridge\\.conf cannot be read by user alice"
-is "${BA_ERR%%$'\n'*}" "qemu-bridge-helper: access to bridge br0 denied for alice by module acl: /etc/qemu/bridge.conf cannot be read by user alice" \
+refused "bridge.conf readable by root only" $EXIT_DENIED "$M_ACL/etc/qemu/bridge\\.conf cannot be read by uid 4001"
+is "${BA_ERR%%$'\n'*}" "qemu-bridge-helper: access to bridge br0 denied for alice by module acl: /etc/qemu/bridge.conf cannot be read by uid 4001" \
 	"bridge.conf readable by root only: says so, nothing more"
 ref=$BA_ERR
 rm -f "$CONF"
 ba_run alice "$H" --use-vnet --fd=@FD@ --br=br0
-refused "bridge.conf missing" $EXIT_DENIED "$M_ACL/etc/qemu/bridge\\.conf cannot be read by user alice"
+refused "bridge.conf missing" $EXIT_DENIED "$M_ACL/etc/qemu/bridge\\.conf cannot be read by uid 4001"
 is "$BA_ERR" "$ref" "bridge.conf unreadable or missing: the very same message"
 ba_bridge_conf "$CONF_TEXT"
 rm -rf "${INC:?}"/*

@@ -191,6 +191,21 @@ ba_bridge_conf 'allow br0
 bogus br0'
 same alice br0 refused
 
+# Upstream's command ends at the line's first space (a tab ends it only on
+# a line without any): "allow<TAB>br0<SPACE>" is the unknown command
+# "allow<TAB>br0", and upstream rejects the whole file.
+scenario "allow<TAB>br0<SPACE>: an unknown command to upstream"
+ba_bridge_conf "allow br1
+$(printf 'allow\tbr0 ')"
+same alice br0 refused
+same alice br1 refused
+like "$ERR" "${PREFIX}.*/etc/qemu/bridge\\.conf:2: unknown command" \
+	"[$SCEN] ours names the line: bridge.conf:2"
+
+scenario "allow<TAB>br0 (no space on the line): a rule to upstream"
+ba_bridge_conf "$(printf 'allow\tbr0\t')"
+same alice br0 granted
+
 scenario "several users and bridges"
 inc vm.conf root:vmusers 0640 'allow br1'
 inc carol.conf root:carol 0640 'allow br2

@@ -454,9 +454,11 @@ static void checking(void)
 	ASSERT_INT_EQ(0, policy_check(&src, &me, &p, add_problem, NULL),
 		      "check: a file of the user's own, for that user");
 	policy_free(&p);
-	ASSERT_INT_EQ(1, policy_check(&src, NULL, &p, add_problem, NULL),
+	/* Directory and file are both reported, and the file read all the same. */
+	ASSERT_INT_EQ(2, policy_check(&src, NULL, &p, add_problem, NULL),
 		      "check: the same file, for root's rules");
 	ASSERT_STR_CONTAINS("is owned by uid", problems, "check: ... says who owns it");
+	ASSERT_STR_CONTAINS("directory is owned by uid", problems, "check: ... and its directory");
 	policy_free(&p);
 	ASSERT_INT_EQ(-1, policy_load(&src, &p, expect, sizeof(expect)),
 		      "the helper's policy_load never trusts the user's file");

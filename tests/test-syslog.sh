@@ -32,7 +32,7 @@ mapfile -t lines <"$LOG"
 is "${#lines[@]}" 4 "exactly one line per request"
 diag "$(cat "$LOG")"
 # <85> is LOG_AUTHPRIV (10) * 8 + LOG_NOTICE (5).
-like "${lines[0]:-}" '^<85>.*qemu-bridge-helper\[[0-9]+\]: user=alice uid=4001 bridge=br0 tap='"$TAP"' verdict=granted module=acl reason="allowed by /etc/qemu/bridge\.conf:1 \(allow br0\)"$' \
+like "${lines[0]:-}" '^<85>.*qemu-bridge-helper\[[0-9]+\]: user=- uid=4001 bridge=br0 tap='"$TAP"' verdict=granted module=acl reason="allowed by /etc/qemu/bridge\.conf:1 \(allow br0\)"$' \
 	"grant: authpriv.notice, user, uid, bridge, tap, verdict, module, reason"
 like "${lines[1]:-}" '^<85>.*user=alice uid=4001 bridge=br1 tap=- verdict=denied module=acl reason="denied by /etc/qemu/bridge\.conf:2 \(deny br1\)"$' \
 	"refusal by a module: no tap, the module and its reason"

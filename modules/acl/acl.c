@@ -93,7 +93,10 @@ static int acl_run(const struct bridge_auth_host *host, const struct bridge_auth
 		.open = acl_open_file,
 		.debug = acl_debug,
 		.ctx = &c,
-		.user = caller->user,
+		/* No name: the helper does not look it up for acl (USER NAMES in
+		 * module.h), so messages name the uid, in the helper and in
+		 * bridge-auth(8) alike. */
+		.user = NULL,
 		.uid = caller->uid,
 	};
 
@@ -147,4 +150,5 @@ const struct bridge_auth_module bridge_auth_module = {
 	.check = acl_check,
 	.close = acl_close,
 	.validate = acl_validate_files,
+	.flags = BRIDGE_AUTH_NAME_UNUSED,
 };

@@ -354,23 +354,30 @@ not_regular:
 static int parse_line(struct walk *w, char *p, size_t len, const char *path, unsigned lineno)
 {
 	char tok[MSG_SHOW + 4];
-	char *cmd, *arg, *end = p + len;
+	char *cmd, *arg, *sep, *end = p + len;
 	size_t cmdlen, arglen;
 	char *slot;
 	int deny;
 
 	while (p < end && is_space(*p))
 		p++;
+	/*
+	 * Upstream: the command ends at the first space of the line, trailing
+	 * blanks included; only a line with no space at all is split at its
+	 * first tab.  So "allow<TAB>br0<SPACE>" has the command "allow<TAB>br0",
+	 * which upstream rejects (and with it the whole file): unknown here too.
+	 */
+	sep = memchr(p, ' ', (size_t)(end - p));
+	if (sep == NULL)
+		sep = memchr(p, '\t', (size_t)(end - p));
 	while (end > p && is_space(end[-1]))
 		end--;
 	*end = '\0';
 	if (p == end || *p == '#')
 		return 0;
 
-	/* Upstream: the command ends at the first space or tab. */
 	cmd = p;
-	while (p < end && *p != ' ' && *p != '\t')
-		p++;
+	p = sep != NULL && sep < end ? sep : end;
 	cmdlen = (size_t)(p - cmd);
 	if (p < end)
 		*p++ = '\0';
@@ -385,6 +392,10 @@ static int parse_line(struct walk *w, char *p, size_t len, const char *path, uns
 		deny = 1;
 	else if (cmdlen == 7 && memcmp(cmd, "include", 7) == 0)
 		deny = -1;
+	else if (memchr(cmd, '\t', cmdlen) != NULL)
+		return fail(w, "%s:%u: unknown command \"%s\" (a line with a space ends its command "
+			    "at the first space, not at a tab, as in QEMU's helper)", path, lineno,
+			    msg_show(tok, cmd, SIZE_MAX));
 	else
 		return fail(w, "%s:%u: unknown command \"%s\"", path, lineno, msg_show(tok, cmd, SIZE_MAX));
 

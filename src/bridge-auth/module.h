@@ -100,6 +100,20 @@
  *            1.1 bridge_auth_module.validate.
  *            1.2 host as_caller.
  *            1.3 host open_trusted, BRIDGE_AUTH_UNTRUSTED.
+ *            1.3 bridge_auth_module.flags (BRIDGE_AUTH_NAME_UNUSED).
+ *
+ * USER NAMES
+ *   The caller's uid, gid and groups come from the kernel and are always
+ *   there.  The login name comes from the name service, which may be
+ *   unavailable: under libvirtd's AppArmor profile the helper may not read
+ *   /etc/passwd or nsswitch.conf.  A module whose check() never reads
+ *   caller->user says so with BRIDGE_AUTH_NAME_UNUSED in flags (ABI 1.3),
+ *   and the host does not ask the name service for it.  For every other
+ *   module the host looks the name up before check(); if the name service
+ *   fails, check() is not called and the entry counts as ERROR, with a
+ *   reason that says the name service was unavailable.  So caller->user
+ *   is NULL in check() only when the uid has no account (or, with
+ *   BRIDGE_AUTH_NAME_UNUSED, when nobody asked).
  */
 #ifndef BRIDGE_AUTH_MODULE_H
 #define BRIDGE_AUTH_MODULE_H
@@ -153,7 +167,7 @@ enum bridge_auth_verdict {
 struct bridge_auth_caller {
 	uid_t uid;           /* real uid */
 	gid_t gid;           /* primary (real) gid */
-	const char *user;    /* login name; NULL when the uid has no account */
+	const char *user;    /* login name; NULL when the uid has no account (USER NAMES) */
 	const gid_t *groups; /* supplementary groups of the calling process */
 	size_t ngroups;      /* how many; GROUPS may be NULL when 0 */
 };
@@ -322,7 +336,16 @@ struct bridge_auth_module {
 	int (*validate)(void *state, const struct bridge_auth_host *host,
 			const struct bridge_auth_caller *as, bridge_auth_problem_fn *problem,
 			void *ctx);
+
+	/* ---- ABI 1.3: the host reads what follows only when the module's
+	 *      abi_version minor is 3 or more. */
+
+	/* BRIDGE_AUTH_NAME_UNUSED, or 0.  Other bits: reserved, leave 0. */
+	uint32_t flags;
 };
+
+/* flags: check() never reads caller->user (see USER NAMES). */
+#define BRIDGE_AUTH_NAME_UNUSED 0x1u
 
 /* What each module defines, so the compiler checks it against this header. */
 extern const struct bridge_auth_module bridge_auth_module;

@@ -301,6 +301,27 @@ static void test_syntax(void)
 	check(BRIDGE_AUTH_ERROR, "a", "br0", "@/a:2: unknown command \"allowx\"", "unknown command");
 	wfile("a", "Allow br0\n");
 	check(BRIDGE_AUTH_ERROR, "a", "br0", "@/a:1: unknown command \"Allow\"", "commands are case-sensitive");
+	/* QEMU's helper ends the command at the line's first space, and at a
+	 * tab only when the line has no space: these lines make it reject
+	 * the whole file, so they must never grant here. */
+	wfile("a", "allow\tbr0 \n");
+	check(BRIDGE_AUTH_ERROR, "a", "br0", "@/a:1: unknown command \"allow?br0\" (a line with a "
+	      "space ends its command at the first space, not at a tab, as in QEMU's helper)",
+	      "allow<TAB>br0<SPACE>: the command is \"allow<TAB>br0\"");
+	wfile("a", "deny br1\nallow\tbr0\t \t\n");
+	check(BRIDGE_AUTH_ERROR, "a", "br0", "@/a:2: unknown command \"allow?br0\" (a line with a "
+	      "space ends its command at the first space, not at a tab, as in QEMU's helper)",
+	      "a space among trailing tabs counts too");
+	wfile("a", "allow\t br0\n");
+	check(BRIDGE_AUTH_ERROR, "a", "br0", "@/a:1: unknown command \"allow?\" (a line with a "
+	      "space ends its command at the first space, not at a tab, as in QEMU's helper)",
+	      "allow<TAB><SPACE>br0: the command is \"allow<TAB>\"");
+	wfile("a", "allow\tbr0\t\r\n");
+	check(BRIDGE_AUTH_ALLOW, "a", "br0", "allowed by @/a:1 (allow br0)",
+	      "no space on the line: the command ends at the first tab");
+	wfile("a", "allow \tbr0\n");
+	check(BRIDGE_AUTH_ALLOW, "a", "br0", "allowed by @/a:1 (allow br0)",
+	      "a space, then a tab: the command ends at the space");
 	wfile("a", "\n  allow\n");
 	check(BRIDGE_AUTH_ERROR, "a", "br0", "@/a:2: missing argument to \"allow\"", "allow alone");
 	wfile("a", "deny \t \n");
@@ -500,7 +521,7 @@ static void test_includes(void)
 	wfile("b", "allow br0\n");
 	check(BRIDGE_AUTH_ALLOW, "a", "br0", "allowed by @/b:1 (allow br0)", "include");
 
-	wfile("a", "allow br0\n  include\t@/b  \n");
+	wfile("a", "allow br0\n  include \t@/b \t\n");
 	wfile("b", "# b\ninclude @/c\n");
 	wfile("c", "deny br0\n");
 	check(BRIDGE_AUTH_DENY, "a", "br0", "denied by @/c:1 (deny br0)", "nested include denies");

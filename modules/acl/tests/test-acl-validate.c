@@ -108,6 +108,13 @@ int main(void)
 	has("%s:4: name too long", "many.conf", "line 4: name too long");
 	has("%s:5: include path must be absolute", "many.conf", "line 5: relative include");
 
+	/* A tab before a trailing space: QEMU's helper rejects the file; named here. */
+	WRITE("tab.conf", "allow br1\nallow\tbr0 \ndeny br2\n");
+	validate("tab.conf", 0);
+	ASSERT_INT_EQ(1, seen_n, "allow<TAB>br0<SPACE>: one problem");
+	has("%s:2: unknown command \"allow?br0\" (a line with a space", "tab.conf",
+	    "allow<TAB>br0<SPACE> named with file:line");
+
 	memset(big, 'x', sizeof(big));
 	memcpy(big, "allow ", 6);
 	big[sizeof(big) - 1] = '\n';
