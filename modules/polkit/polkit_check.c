@@ -354,6 +354,20 @@ enum bridge_auth_verdict pk_check(const struct pk_conf *conf, uid_t uid, const c
 	if (c == NULL)
 		goto error;
 	dbus_connection_set_exit_on_disconnect(c, FALSE);
+	/* libdbus waits for the end of the authentication without a timeout in
+	 * send_with_reply_and_block() (measured with libdbus 1.14 and a stopped
+	 * bus): drive it here, within the deadline. */
+	while (!dbus_connection_get_is_authenticated(c)) {
+		if (!dbus_connection_get_is_connected(c)) {
+			dbus_set_error_const(&err, DBUS_ERROR_DISCONNECTED, "during authentication");
+			goto error;
+		}
+		if (now_ms() >= deadline) {
+			dbus_set_error_const(&err, DBUS_ERROR_NO_REPLY, "authentication");
+			goto error;
+		}
+		dbus_connection_read_write(c, left_ms(deadline));
+	}
 	/* A bus speaks to a client only after its Hello (which dbus_bus_register()
 	 * sends with libdbus's own 25 s timeout: ours is the deadline). */
 	reply = call(c, dbus_message_new_method_call(DBUS_SERVICE_DBUS, DBUS_PATH_DBUS,
