@@ -29,4 +29,4 @@ endif
 EXTRA_DIST += modules/polkit/org.qemu.bridge-auth.policy modules/polkit/examples/50-bridge-per-group.rules \
 	modules/polkit/examples/50-bridge-local-session.rules \
 	modules/polkit/examples/50-bridge-production-admin.rules \
-	modules/polkit/tests/test-polkit.sh
+	modules/polkit/tests/test-polkit.sh modules/polkit/tests/polkit-lib.sh

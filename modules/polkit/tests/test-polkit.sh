@@ -15,36 +15,15 @@ ba_enter_ns "$@"
 ba_need_ours
 
 H=$BA_HELPER
-POLKITD=/usr/lib/polkit-1/polkitd
-ACTION=org.qemu.bridge-auth.use-bridge
-for t in dbus-daemon "$POLKITD" pkcheck; do
-	command -v "$t" >/dev/null || ba_skip_all "$t not found (dbus-daemon, polkitd)"
-done
-[ -f "$BA_MODULEDIR/polkit.so" ] || ba_fatal "the stage has no $BA_MODULEDIR/polkit.so"
-# The shipped action file, at its staged path: installed where polkitd reads.
-policy_file=$(find "$BA_STAGE" -path "*/polkit-1/actions/org.qemu.bridge-auth.policy" 2>/dev/null | head -1)
-[ -n "$policy_file" ] || ba_fatal "the stage has no polkit-1/actions/org.qemu.bridge-auth.policy"
+# The private system bus and polkitd: pk_world, start_bus, start_polkitd...
+. "$top_srcdir/modules/polkit/tests/polkit-lib.sh"
 # bridge-auth(8): TOOL, tool, helper_says, explain_says.
 . "$top_srcdir/tests/admin-lib.sh"
 
 ba_syslog_sink
 
-# ---------------------------------------------------------------- the private bus and polkitd
-# polkitd switches to user polkitd: it must exist (only in this namespace if the host lacks it).
-if ! id polkitd >/dev/null 2>&1; then
-	printf 'polkitd:x:4990:4990:polkit:/nonexistent:/usr/sbin/nologin\n' >>/etc/passwd &&
-		printf 'polkitd:x:4990:\n' >>/etc/group || ba_fatal "adding user polkitd"
-fi
-[ -d /run/dbus ] || ba_skip_all "/run/dbus does not exist on this host (no D-Bus installed?)"
-mount -t tmpfs -o mode=0755 ba-dbus /run/dbus &&
-	mount -t tmpfs -o mode=0700 ba-rules /etc/polkit-1/rules.d &&
-	chown polkitd:root /etc/polkit-1/rules.d &&
-	mount -t tmpfs -o mode=0700 ba-rules2 /usr/share/polkit-1/rules.d &&
-	chown polkitd:root /usr/share/polkit-1/rules.d &&
-	mount -t tmpfs -o mode=0755 ba-actions /usr/share/polkit-1/actions &&
-	install -m 0644 "$policy_file" /usr/share/polkit-1/actions/ || ba_fatal "cannot set up polkit's directories"
-
-cat >/etc/polkit-1/rules.d/10-bridge-auth-test.rules <<'EOF' || ba_fatal "writing the rules"
+pk_world
+pk_rules 10-bridge-auth-test.rules <<'EOF'
 polkit.addRule(function(action, subject) {
     if (action.id != "org.qemu.bridge-auth.use-bridge")
         return polkit.Result.NOT_HANDLED;
@@ -63,32 +42,6 @@ polkit.addRule(function(action, subject) {
     return polkit.Result.NO;
 });
 EOF
-chown polkitd:root /etc/polkit-1/rules.d/10-bridge-auth-test.rules
-
-BUS_SOCK=/run/dbus/system_bus_socket
-start_bus() {
-	dbus-daemon --system --nofork --nopidfile --nosyslog >"$BA_TMP/dbus.log" 2>&1 &
-	DBUS_PID=$!
-	ba_bg "$DBUS_PID"
-	for _ in $(seq 100); do [ -S "$BUS_SOCK" ] && return 0; sleep 0.02; done
-	ba_fatal "the private system bus did not start: $(cat "$BA_TMP/dbus.log")"
-}
-# has_owner NAME [ADDRESS]: NAME is owned on the system bus (or on ADDRESS).
-has_owner() {
-	DBUS_SYSTEM_BUS_ADDRESS=${2:-unix:path=$BUS_SOCK} dbus-send --system --print-reply \
-		--dest=org.freedesktop.DBus / org.freedesktop.DBus.NameHasOwner "string:$1" 2>/dev/null |
-		grep -q 'boolean true'
-}
-# start_polkitd [ADDRESS]: a polkitd (as root: it switches to polkitd) that
-# logs rules' polkit.log() lines to $BA_TMP/polkitd.log.
-start_polkitd() {
-	DBUS_SYSTEM_BUS_ADDRESS=${1:-unix:path=$BUS_SOCK} "$POLKITD" >>"$BA_TMP/polkitd.log" 2>&1 &
-	PK_PID=$!
-	ba_bg "$PK_PID"
-	for _ in $(seq 200); do has_owner org.freedesktop.PolicyKit1 "${1:-}" && return 0; sleep 0.02; done
-	ba_fatal "polkitd did not take its name: $(tail -5 "$BA_TMP/polkitd.log")"
-}
-stop_pid() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 start_bus
 start_polkitd
 
