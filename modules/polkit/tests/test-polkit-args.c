@@ -46,7 +46,7 @@ static void test_args(void)
 		{ { "Action=x" }, "unknown argument \"Action=x\" (expected action= or timeout=)" },
 		{ { "action" }, "unknown argument \"action\"" },
 	};
-	char longid[PK_ACTION_MAX + 8];
+	char longid[PK_ACTION_MAX + 9];
 
 	ASSERT_INT_EQ(0, parse(&c, 0, (const char *const[]){ NULL }), "no arguments");
 	ASSERT_STR_EQ(PK_DEFAULT_ACTION, c.action, "default action");
