@@ -15,6 +15,7 @@
 #   has_owner NAME [ADDRESS]; stop_pid PID
 
 POLKITD=/usr/lib/polkit-1/polkitd
+# shellcheck disable=SC2034 # read by the scripts that source this
 ACTION=org.qemu.bridge-auth.use-bridge
 BUS_SOCK=/run/dbus/system_bus_socket
 

@@ -62,6 +62,7 @@ expect() {
 	if [ "$want" = refused ]; then
 		is "$BA_RC" 1 "$text: exit status 1"
 		like "$BA_ERR" "access to bridge $br denied for $u by module polkit: $re" "$text: message"
+		diag "$BA_ERR"
 		verdict=denied
 	else
 		is "$BA_RC" 0 "$text: exit status 0"
@@ -179,6 +180,7 @@ DBUS_SYSTEM_BUS_ADDRESS=$OWN pkcheck --action-id "$ACTION" --process "$sp,$st,${
 is "$?" 0 "the caller's bus works: its polkitd grants alice br0 (pkcheck)"
 kill "$sp"
 : >"$BA_SYSLOG"
+# shellcheck disable=SC2034 # BA_OUT is read by _ba_parse_line
 BA_OUT=$(ba_as alice env DBUS_SYSTEM_BUS_ADDRESS="$OWN" DBUS_SESSION_BUS_ADDRESS="$OWN" \
 	"$BA_CLIENT_BIN" "$H" --use-vnet --fd=@FD@ --br=br0 2>"$BA_TMP/stderr")
 BA_RC=$?
@@ -220,7 +222,7 @@ kill -STOP "$PK_PID"
 t0=$(date +%s%N)
 expect alice br0 refused "polkitd stopped by SIGSTOP, timeout=300: ERROR" "$CANNOT: no answer from polkitd within 300 ms"
 ms=$((($(date +%s%N) - t0) / 1000000))
-ok "$([ "$ms" -lt 3000 ] && echo 0 || echo 1)" "a slow polkitd: refused after ${ms} ms, not after the request timeout"
+ok "$([ "$ms" -lt 10000 ] && echo 0 || echo 1)" "a slow polkitd: refused after ${ms} ms (request, checks and all), not after the 30 s request timeout"
 kill -CONT "$PK_PID"
 kill -STOP "$DBUS_PID"
 expect alice br0 refused "system bus stopped by SIGSTOP, timeout=300: ERROR" \
