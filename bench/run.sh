@@ -67,6 +67,10 @@ fi
 if [ "${BA_IN_NS:-}" != 1 ]; then
 	need_root
 	ensure_packages qemu-system-common libpam-modules libpam-runtime iproute2 util-linux
+	# The polkit row, when the module was built: a real polkitd on a private bus.
+	if [ -f "${BA_STAGE:-}${BA_MODULEDIR:-}/polkit.so" ]; then
+		ensure_packages polkitd dbus-daemon dbus-bin
+	fi
 fi
 
 # tests/lib.sh re-runs this script inside fresh namespaces and builds the
@@ -151,6 +155,27 @@ PAMD='{ module = "pam"; control = "required"; args = [ "service=bridge-auth-benc
 row_conf pamdir "$PAMD"
 row_conf stack3dir "$ACL, $GROUP, $PAMD"
 
+# polkit (when built): the module, required, asking a real polkitd on a
+# private system bus (modules/polkit/tests/polkit-lib.sh); the rule in a file.
+POLKIT_ROWS=()
+if [ -f "$BA_MODULEDIR/polkit.so" ]; then
+	# shellcheck source=../modules/polkit/tests/polkit-lib.sh
+	. "$top/modules/polkit/tests/polkit-lib.sh"
+	pk_world
+	pk_rules 50-bench.rules <<-'EOF'
+	polkit.addRule(function(action, subject) {
+	    if (action.id == "org.qemu.bridge-auth.use-bridge" &&
+	        action.lookup("bridge") == "br0" && subject.isInGroup("vmusers"))
+	        return polkit.Result.YES;
+	    return polkit.Result.NOT_HANDLED;
+	});
+	EOF
+	start_bus
+	start_polkitd "" --no-debug
+	row_conf polkit '{ module = "polkit"; control = "required"; }'
+	POLKIT_ROWS=(--row="polkit:$BA_HELPER:alice:$BENCHDIR/polkit.conf" --target=polkit:qemu:1.5)
+fi
+
 # For profiling in this same world (docs/performance.md): BENCH_SHELL=CMD
 # runs CMD here instead of the benchmark (rows' policies in $BENCHDIR).
 if [ -n "${BENCH_SHELL:-}" ]; then
@@ -178,6 +203,8 @@ echo "          pam      pam, service: pam_succeed_if + pam_unix (account)"
 echo "          stack-3  acl + group + pam, all required"
 echo "          pam-dir, stack-3-dir: the same with the service in a PAM directory of its own"
 echo "                   (confdir=$PAMDIR, where \"other\" is one line: not a target, a site's option)"
+[ "${#POLKIT_ROWS[@]}" -eq 0 ] ||
+	echo "          polkit   polkit, required: polkitd 122 on a private system bus, one rule file (group vmusers)"
 
 "$BENCH_DRIVER" --policy="$BA_POLICYDIR/bridge-auth.conf" --bridge="$BR" \
 	--rounds="$ROUNDS" --warmup="${BENCH_WARMUP:-10}" \
@@ -193,6 +220,7 @@ echo "                   (confdir=$PAMDIR, where \"other\" is one line: not a ta
 	--row="stack-3:$BA_HELPER:alice:$BENCHDIR/stack3.conf" \
 	--row="pam-dir:$BA_HELPER:alice:$BENCHDIR/pamdir.conf" \
 	--row="stack-3-dir:$BA_HELPER:alice:$BENCHDIR/stack3dir.conf" \
+	"${POLKIT_ROWS[@]}" \
 	--conc="qemu:$BA_UPSTREAM:alice:-" \
 	--conc="default:$BA_HELPER:alice:$BENCHDIR/default.conf" \
 	--ref-qemu=qemu --ref-floor=floor \

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 build=(autoconf automake libtool pkg-config make gcc
-       libcap-ng-dev libconfig-dev libpam0g-dev)
+       libcap-ng-dev libconfig-dev libpam0g-dev libdbus-1-dev)
 tests=(iproute2 util-linux procps mandoc valgrind jq clang libclang-rt-dev
        qemu-system-x86 qemu-system-common busybox-static cpio
        libpam-modules libpam-runtime passwd)
@@ -13,6 +13,10 @@ tests+=(dpkg-dev debhelper lintian piuparts debootstrap libcap2-bin git)
 # The directory test (modules/pam/tests/test-ldap.sh) runs its own slapd and
 # nslcd inside private namespaces; the packages must not configure the host.
 ldap=(slapd ldap-utils nslcd libnss-ldapd libpam-ldapd)
+# The polkit test (modules/polkit/tests/test-polkit.sh) runs its own system
+# bus and polkitd inside private namespaces: installed like the directory
+# packages, with no service started on the host.
+ldap+=(polkitd dbus-daemon dbus-bin)
 
 if [ "$(id -u)" != 0 ]; then
 	echo "deps.sh: run as root (it calls apt-get)" >&2

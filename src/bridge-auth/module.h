@@ -46,14 +46,18 @@
  *
  *   A module MAY: read files it owns the meaning of (its own configuration
  *   under /etc, root-only databases through libraries such as PAM or NSS),
- *   allocate memory, log through host->log().
+ *   allocate memory, log through host->log(), and ask a service on the
+ *   D-Bus system bus (polkitd) over a private connection of its own
+ *   (never a shared one such as dbus_bus_get()'s), with a bounded timeout
+ *   and no main loop, closed by its close() at the latest: in the helper
+ *   close() runs before privileges are dropped.
  *
  *   A module MUST NOT: change the process credentials, capabilities,
  *   signal dispositions, alarm, rlimits, umask or working directory; fork or
  *   exec; write files; talk to the network other than through the name
- *   service or PAM; keep file descriptors open past close(); print to
- *   stdout or stderr; call exit().  It must not trust anything in the
- *   request beyond what is documented below.
+ *   service or PAM, or the system bus as above; keep file descriptors open
+ *   past close(); print to stdout or stderr; call exit().  It must not
+ *   trust anything in the request beyond what is documented below.
  *
  *   A file the caller names, or whose contents depend on who the caller is
  *   (per-user policy, an include the caller may or may not read), must be
