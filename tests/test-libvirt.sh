@@ -12,6 +12,8 @@
 #   3. br1 denied: virsh start fails, quoting our helper's refusal with the
 #      argv libvirt used (--use-vnet --br=br1 --fd=N: libvirt's order, not
 #      QEMU's); the domain is shut off; no tap.
+#   4. No qemu.conf: libvirt runs its compiled-in default helper path, where
+#      a package puts ours (here a copy in the private overlay of /usr).
 # Our helper's syslog line is checked for each request.
 #
 # TCG, no /dev/kvm: the boot takes about 10 s; libvirtd's first connection
@@ -43,9 +45,12 @@ syslog_since() {
 	like "$(tail -n +"$(($1 + 1))" "$BA_SYSLOG" | grep 'qemu-bridge-helper')" "$3" "$2"
 }
 log_lines() { wc -l <"$BA_SYSLOG"; }
+elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
 
 lv_session alice "$BA_HELPER"
+t0=$EPOCHREALTIME
 lv_define vm br0
+diag "first connection (libvirtd starts; probes QEMU unless cached): $(elapsed "$t0") s"
 lv_define vm8139 br0 rtl8139
 lv_define vmdenied br1
 
@@ -87,6 +92,26 @@ is "$(lv_state vmdenied)" "shut off" "br1 denied: the domain is shut off"
 syslog_since "$n" "br1 denied: our helper logged the refusal" \
 	'user=alice uid=4001 bridge=br1 tap=- verdict=denied module=acl reason="denied by /etc/qemu/bridge\.conf:2 \(deny br1\)"'
 ba_no_taps "br1 denied: no tap remains"
+
+# 4. No qemu.conf: libvirt's compiled-in bridge_helper, where a package
+# installs ours (here only in the private overlay of /usr).
+install -o root -g root -m 4755 "$BA_HELPER" "$BA_UPSTREAM_SRC" || ba_fatal "cannot install our helper at $BA_UPSTREAM_SRC"
+lv_session alice none
+t0=$EPOCHREALTIME
+lv_define vmdefault br0
+diag "first connection of the second daemon: $(elapsed "$t0") s"
+[ ! -e "$LV_HOME/.config/libvirt/qemu.conf" ] || ba_fatal "lv_session none wrote a qemu.conf"
+n=$(log_lines)
+lv_start vmdefault
+is "$LV_RC" 0 "no qemu.conf: virsh start exits 0" || diag "$LV_ERR"
+lv_iface vmdefault
+like "$LV_IF_LINE" '^tap[0-9]+ bridge br0 virtio ' "no qemu.conf: domiflist shows a tap on br0"
+like "$(lv_link "$LV_IF")" ' master br0 .* user (alice|4001) ' "no qemu.conf: the kernel has alice's tap on br0"
+syslog_since "$n" "no qemu.conf: the tap came from our helper at $BA_UPSTREAM_SRC" \
+	"qemu-bridge-helper\\[[0-9]+\\]: user=alice uid=4001 bridge=br0 tap=$LV_IF verdict=granted module=acl"
+lv_destroy vmdefault
+is "$LV_RC" 0 "no qemu.conf: virsh destroy exits 0" || diag "$LV_ERR"
+ba_no_taps "no qemu.conf: no tap remains after virsh destroy"
 
 lv_stop
 is "$(pgrep -c -u alice)" 0 "no process of alice's is left (libvirtd, virtlogd, QEMU)"
