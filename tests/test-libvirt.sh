@@ -81,6 +81,7 @@ ba_no_taps "virsh destroy: no tap remains"
 n=$(log_lines)
 lv_start vmdenied
 is "$LV_RC" 1 "br1 denied: virsh start exits 1"
+diag "virsh start vmdenied: $(printf '%s\n' "$LV_ERR" | LC_ALL=C tr -cd '[:print:]\n')"
 like "$LV_ERR" "^error: Failed to start domain 'vmdenied'" "br1 denied: virsh says the start failed"
 like "$LV_ERR" "error: $BA_HELPER --use-vnet --br=br1 --fd=[0-9]+: failed to communicate with bridge helper: " \
 	"br1 denied: libvirt ran our helper as --use-vnet --br=br1 --fd=N"
