@@ -53,7 +53,7 @@
 #       libvirtd's QEMU capabilities cache in $LV_CAPS_CACHE (default
 #       ${BA_CACHE:-/var/cache/bridge-auth-test}/libvirt-qemu-capabilities),
 #       which lv_session seeds the next home from: a first connection then
-#       takes about 0.5 s instead of 4.5 s.
+#       takes 1-2 s instead of 4-5 s.
 
 LV_TIMEOUT=${LV_TIMEOUT:-60}
 LV_CAPS_CACHE=${LV_CAPS_CACHE:-${BA_CACHE:-/var/cache/bridge-auth-test}/libvirt-qemu-capabilities}
@@ -64,10 +64,12 @@ declare -A LV_CONSOLE=()
 lv_session() {
 	local user=$1 helper=$2 conf
 	[ -n "${BA_TMP:-}" ] && ba_in_ns || ba_fatal "lv_session: call it inside the test's namespaces"
+	lv_stop # the previous session, if any (its cache is saved)
+	LV_HOME=
 	LV_UID=$(id -u "$user") || ba_fatal "lv_session: no user $user"
 	[ "$LV_UID" != 0 ] || ba_fatal "lv_session: $user is root; session mode is for unprivileged users"
 	LV_USER=$user
-	lv_stop
+	lv_stop # any other process of USER's
 	LV_HOME=$BA_TMP/libvirt-$user
 	rm -rf -- "$LV_HOME" &&
 		mkdir -m 0700 "$LV_HOME" &&
@@ -111,7 +113,7 @@ _lv_caps_save() {
 }
 
 lv_virsh() {
-	local err=$LV_HOME/.virsh.err
+	local err=$BA_TMP/libvirt-$LV_USER.virsh-stderr
 	LV_OUT=$(cd "$LV_HOME" && env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$LV_HOME" \
 		USER="$LV_USER" LOGNAME="$LV_USER" LANG=C XDG_RUNTIME_DIR="$LV_HOME/run" \
 		setpriv --reuid="$LV_USER" --regid="$LV_USER" --init-groups --inh-caps=-all -- \
