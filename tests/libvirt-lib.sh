@@ -194,7 +194,7 @@ lv_wait_off() {
 lv_destroy() { lv_virsh destroy "$1"; }
 
 lv_boot_ping() {
-	local name=$1 br=$2 text=$3 link
+	local name=$1 br=$2 text=$3 link t0=$SECONDS
 	lv_start "$name"
 	is "$LV_RC" 0 "$text: virsh start exits 0" || diag "$LV_ERR"
 	is "$LV_OUT" "Domain '$name' started" "$text: virsh says the domain started"
@@ -208,6 +208,7 @@ lv_boot_ping() {
 	lv_wait_off "$name" "${LV_BOOT_TIMEOUT:-120}"
 	ok $? "$text: the guest powered off" ||
 		diag "state: $(lv_state "$name"); log: $(tail -n 3 "$LV_HOME/.cache/libvirt/qemu/log/$name.log")"
+	diag "$text: start to power-off in $((SECONDS - t0)) s"
 	like "$(tr -d '\r' <"${LV_CONSOLE[$name]}")" 'BA-GUEST: PING OK' "$text: the guest pinged $LV_PEER over $br" ||
 		diag "$(tail -n 20 "${LV_CONSOLE[$name]}")"
 	ba_no_taps "$text: no tap remains after the guest powered off"
