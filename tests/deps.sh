@@ -17,6 +17,12 @@ ldap=(slapd ldap-utils nslcd libnss-ldapd libpam-ldapd)
 # bus and polkitd inside private namespaces: installed like the directory
 # packages, with no service started on the host.
 ldap+=(polkitd dbus-daemon dbus-bin)
+# The libvirt test (tests/test-libvirt.sh) runs libvirtd in session mode as a
+# test user inside private namespaces: the daemon, virsh and the QEMU driver,
+# without recommends (no lvm2, swtpm, other hypervisors' drivers, nor a second
+# QEMU); never libvirt-daemon-system (the system service, its group, default
+# network and AppArmor profiles): nothing runs or changes on the host.
+libvirt=(libvirt-daemon libvirt-clients libvirt-daemon-driver-qemu)
 
 if [ "$(id -u)" != 0 ]; then
 	echo "deps.sh: run as root (it calls apt-get)" >&2
@@ -31,13 +37,21 @@ missing_ldap=()
 for p in "${ldap[@]}"; do
 	installed "$p" || missing_ldap+=("$p")
 done
+missing_libvirt=()
+for p in "${libvirt[@]}"; do
+	installed "$p" || missing_libvirt+=("$p")
+done
 export DEBIAN_FRONTEND=noninteractive
-if [ "${#missing[@]}" -gt 0 ] || [ "${#missing_ldap[@]}" -gt 0 ]; then
+if [ "${#missing[@]}" -gt 0 ] || [ "${#missing_ldap[@]}" -gt 0 ] || [ "${#missing_libvirt[@]}" -gt 0 ]; then
 	apt-get update -q
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
 	echo "deps.sh: installing ${missing[*]}"
 	apt-get install -y -q "${missing[@]}"
+fi
+if [ "${#missing_libvirt[@]}" -gt 0 ]; then
+	echo "deps.sh: installing ${missing_libvirt[*]} (without recommends: no system daemon, no service)"
+	apt-get install -y -q --no-install-recommends "${missing_libvirt[@]}"
 fi
 if [ "${#missing_ldap[@]}" -gt 0 ]; then
 	echo "deps.sh: installing ${missing_ldap[*]} (no service started, host NSS and PAM untouched)"

@@ -52,6 +52,7 @@
 #                STATUS REGEX...; results in BA_RC,
 #                BA_OUT, BA_ERR, BA_FD, BA_TAPNAME, BA_FLAGS, BA_IFF;
 #                ba_granted; ba_decision (granted|refused|odd(...)); ba_field KEY
+#   guest        ba_guest (before ba_enter_ns: BA_VMLINUZ, BA_INITRD of tests/guest.sh)
 #
 # Environment (from AM_TESTS_ENVIRONMENT): top_srcdir top_builddir BA_STAGE
 # BA_HELPER BA_POLICYDIR BA_MODULEDIR.  Optional: BA_CLIENT (the ba-client
@@ -682,4 +683,24 @@ ba_upstream_helper() {
 # ba_need_ours: skip the whole test when running in BA_UPSTREAM_ONLY mode.
 ba_need_ours() {
 	[ "$BA_HAVE_OURS" = 1 ] || ba_skip_all "BA_UPSTREAM_ONLY=1: our helper is not staged"
+}
+
+# ------------------------------------------------------------------- guest
+
+# ba_guest: before ba_enter_ns (apt may need the host's network), build or
+# find the cached test guest (tests/guest.sh) and export BA_VMLINUZ and
+# BA_INITRD, the absolute paths of its kernel and initramfs; skip the test
+# when no kernel package can be had.
+ba_guest() {
+	local guest rc extra
+	guest=$(bash "${top_srcdir:-$(dirname "$0")/..}/tests/guest.sh")
+	rc=$?
+	[ "$rc" != 77 ] || ba_skip_all "no Debian kernel package for the guest (see tests/guest.sh)"
+	[ "$rc" = 0 ] || ba_fatal "building the guest failed (tests/guest.sh, status $rc)"
+	# One line: the kernel's path and the initramfs's.
+	read -r BA_VMLINUZ BA_INITRD extra <<<"$guest"
+	[ -z "$extra" ] && [ "$(printf '%s\n' "$guest" | wc -l)" = 1 ] || ba_fatal "unexpected output from guest.sh: $guest"
+	case $BA_VMLINUZ:$BA_INITRD in /*:/*) ;; *) ba_fatal "guest.sh gave no absolute paths: $guest" ;; esac
+	[ -r "$BA_VMLINUZ" ] && [ -r "$BA_INITRD" ] || ba_fatal "guest.sh gave no readable kernel/initramfs: $guest"
+	export BA_VMLINUZ BA_INITRD
 }

@@ -21,17 +21,7 @@
 if ! ba_in_ns; then
 	ba_require_root
 	command -v qemu-system-x86_64 >/dev/null 2>&1 || ba_skip_all "qemu-system-x86_64 not found (qemu-system-x86)"
-	# Outside the namespaces: apt may need the host's network.
-	guest=$(bash "${top_srcdir:-$(dirname "$0")/..}/tests/guest.sh")
-	rc=$?
-	[ "$rc" != 77 ] || ba_skip_all "no Debian kernel package for the guest (see tests/guest.sh)"
-	[ "$rc" = 0 ] || ba_fatal "building the guest failed (tests/guest.sh, status $rc)"
-	# One line: the kernel's path and the initramfs's.
-	read -r BA_VMLINUZ BA_INITRD extra <<<"$guest"
-	[ -z "$extra" ] && [ "$(printf '%s\n' "$guest" | wc -l)" = 1 ] || ba_fatal "unexpected output from guest.sh: $guest"
-	case $BA_VMLINUZ:$BA_INITRD in /*:/*) ;; *) ba_fatal "guest.sh gave no absolute paths: $guest" ;; esac
-	[ -r "$BA_VMLINUZ" ] && [ -r "$BA_INITRD" ] || ba_fatal "guest.sh gave no readable kernel/initramfs: $guest"
-	export BA_VMLINUZ BA_INITRD
+	ba_guest
 fi
 ba_enter_ns "$@"
 ba_need_ours
