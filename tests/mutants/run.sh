@@ -17,7 +17,9 @@
 # scratch directory, default a new one under /var/tmp, removed at the end
 # unless KEEP=1), MUTANT_JOBS (parallel tests, default 2 x nproc: most
 # integration tests wait rather than compute), MUTANT_TIMEOUT (per suite
-# run, default 1200 s).
+# run, default 1200 s).  For refreshing a patch quickly (not for CI):
+# MUTANT_TESTS="tests/test-inside.sh ..." runs only those tests, and
+# MUTANT_REUSE=1 with the same MUTANT_WORK reuses the last unpatched build.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -43,6 +45,10 @@ fi
 work=${MUTANT_WORK:-$(mktemp -d /var/tmp/bridge-auth-mutants.XXXXXX)} || exit 1
 [ "${KEEP:-0}" = 1 ] || trap 'rm -rf -- "$work"' EXIT
 src=$work/src build=$work/build
+if [ "${MUTANT_REUSE:-0}" = 1 ] && [ -d "$work/src.pristine" ] && [ -d "$work/build.pristine" ]; then
+	say "reusing the unpatched build in $work"
+	rm -rf "$src" "$build" && cp -a "$work/src.pristine" "$src" && cp -a "$work/build.pristine" "$build" || exit 1
+else
 rm -rf "$src" "$build" "$work/src.pristine" "$work/build.pristine"
 mkdir -p "$src" "$build" || exit 1
 
@@ -61,10 +67,15 @@ say "building the unpatched tree in $work"
 make -C "$build" -j"$ncpu" >"$work/build.out" 2>&1 && make -C "$build" -j"$ncpu" check TESTS= >>"$work/build.out" 2>&1 ||
 	{ tail -20 "$work/build.out"; echo "FAIL: mutants: the unpatched tree does not build"; exit 1; }
 cp -a "$src" "$work/src.pristine" && cp -a "$build" "$work/build.pristine" || exit 1
+fi
 
 # run_suite LOG: the whole make check in $build; its failing points in LOG.fail.
 run_suite() {
-	timeout -k 30 "$limit" make -C "$build" -j"$jobs" check >"$1" 2>&1
+	if [ -n "${MUTANT_TESTS:-}" ]; then
+		timeout -k 30 "$limit" make -C "$build" -j"$jobs" check TESTS="$MUTANT_TESTS" >"$1" 2>&1
+	else
+		timeout -k 30 "$limit" make -C "$build" -j"$jobs" check >"$1" 2>&1
+	fi
 	local st=$?
 	grep -E '^(FAIL|ERROR|XPASS):' "$1" | sed 's/ - .*//; s/ [0-9]*$//' | sort -u >"$1.tests"
 	grep -E '^(FAIL|ERROR|XPASS):' "$1" | sort -u >"$1.fail"
