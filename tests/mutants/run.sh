@@ -49,24 +49,24 @@ if [ "${MUTANT_REUSE:-0}" = 1 ] && [ -d "$work/src.pristine" ] && [ -d "$work/bu
 	say "reusing the unpatched build in $work"
 	rm -rf "$src" "$build" && cp -a "$work/src.pristine" "$src" && cp -a "$work/build.pristine" "$build" || exit 1
 else
-rm -rf "$src" "$build" "$work/src.pristine" "$work/build.pristine"
-mkdir -p "$src" "$build" || exit 1
+	rm -rf "$src" "$build" "$work/src.pristine" "$work/build.pristine"
+	mkdir -p "$src" "$build" || exit 1
 
-# The tree as it is (tracked and new files; no build output), configured once.
-if git -C "$top" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-	(cd "$top" && git ls-files -z --cached --others --exclude-standard |
-		while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
-		tar --null -T - -cf -) | tar -C "$src" -xf - || exit 1
-else
-	tar -C "$top" --exclude='./build*' --exclude=./.git -cf - . | tar -C "$src" -xf - || exit 1
-fi
-say "building the unpatched tree in $work"
-(cd "$src" && ./autogen.sh >/dev/null 2>&1) || { echo "FAIL: mutants: autogen.sh failed"; exit 1; }
-(cd "$build" && "$src/configure" --sysconfdir=/etc >configure.out 2>&1) ||
-	{ echo "FAIL: mutants: configure failed (see $build/config.log)"; exit 1; }
-make -C "$build" -j"$ncpu" >"$work/build.out" 2>&1 && make -C "$build" -j"$ncpu" check TESTS= >>"$work/build.out" 2>&1 ||
-	{ tail -20 "$work/build.out"; echo "FAIL: mutants: the unpatched tree does not build"; exit 1; }
-cp -a "$src" "$work/src.pristine" && cp -a "$build" "$work/build.pristine" || exit 1
+	# The tree as it is (tracked and new files; no build output), configured once.
+	if git -C "$top" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		(cd "$top" && git ls-files -z --cached --others --exclude-standard |
+			while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+			tar --null -T - -cf -) | tar -C "$src" -xf - || exit 1
+	else
+		tar -C "$top" --exclude='./build*' --exclude=./.git -cf - . | tar -C "$src" -xf - || exit 1
+	fi
+	say "building the unpatched tree in $work"
+	(cd "$src" && ./autogen.sh >/dev/null 2>&1) || { echo "FAIL: mutants: autogen.sh failed"; exit 1; }
+	(cd "$build" && "$src/configure" --sysconfdir=/etc >configure.out 2>&1) ||
+		{ echo "FAIL: mutants: configure failed (see $build/config.log)"; exit 1; }
+	make -C "$build" -j"$ncpu" >"$work/build.out" 2>&1 && make -C "$build" -j"$ncpu" check TESTS= >>"$work/build.out" 2>&1 ||
+		{ tail -20 "$work/build.out"; echo "FAIL: mutants: the unpatched tree does not build"; exit 1; }
+	cp -a "$src" "$work/src.pristine" && cp -a "$build" "$work/build.pristine" || exit 1
 fi
 
 # run_suite LOG: the whole make check in $build; its failing points in LOG.fail.
