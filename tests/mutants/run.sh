@@ -126,7 +126,7 @@ for name in "${names[@]}"; do
 		caught=$((caught + 1))
 		passed=$((passed + 1))
 		echo "PASS: mutant $name caught ($((SECONDS - s)) s): $what"
-		printf '%s\n' "$new" | head -6 | sed 's/^/    /'
+		{ grep '^FAIL' <<<"$new"; grep -v '^FAIL' <<<"$new"; } | head -6 | sed 's/^/    /'
 		[ "$(grep -c . <<<"$new")" -le 6 ] || echo "    ... $(grep -c . <<<"$new") failing points in all, in: $(comm -13 "$work/base.log.tests" "$work/$name.log.tests" | sed 's/^[A-Z]*: //' | sort -u | tr '\n' ' ')"
 	else
 		failed=$((failed + 1))
