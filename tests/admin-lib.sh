@@ -59,8 +59,9 @@ explain_says() {
 	esac
 }
 
-# agree USER BRIDGE TEXT: the helper, explain --user (root) and explain (as
-# USER) decide alike: same outcome, same deciding module, same reason.
+# agree USER BRIDGE TEXT [EXPECTED]: the helper, explain --user (root) and
+# explain (as USER) decide alike: same outcome, same deciding module, same
+# reason; with EXPECTED (granted|refused), that outcome is the helper's.
 agree() {
 	local h e1 e2
 	h=$(helper_says "$1" "$2")
@@ -68,4 +69,8 @@ agree() {
 	e2=$(explain_says "$1" "$1" "$2")
 	is "$e1" "$h" "$3: $1 on $2: explain --user (root) agrees with the helper ($h)"
 	is "$e2" "$h" "$3: $1 on $2: explain (as $1) agrees with the helper"
+	# And all three against the decision the test expects (not only each other).
+	if [ -n "${4:-}" ]; then
+		is "${h%% *}" "$4" "$3: $1 on $2: $4, as the test's table expects"
+	fi
 }

@@ -8,7 +8,9 @@
 #   valgrind  memcheck over the unit tests (every non-script test of
 #             `make check`) and over the helper's unprivileged paths (--help,
 #             --version, usage errors, bad --fd, and the not-setuid refusal as
-#             user nobody): no error, no definite or indirect leak
+#             user nobody), and as root over its whole path, granted and
+#             refused (tests/valgrind-path.sh): no error, no definite or
+#             indirect leak
 #   fuzz      `make fuzz`: each libFuzzer target for FUZZ_TIME (60) seconds,
 #             no crash, no leak, no sanitizer report; prints the executions
 #
@@ -137,6 +139,19 @@ EOF
 		done
 	else
 		say "valgrind: not root: the not-setuid refusal (as nobody) is not run"
+	fi
+	# The whole path (policy, stack, modules, drop, tap), root as its own
+	# caller in the private namespaces of tests/lib.sh: tests/valgrind-path.sh.
+	if [ "$(id -u)" = 0 ]; then
+		if make -C "$build" check TESTS=tests/valgrind-path.sh >"$build/valgrind-path.out" 2>&1; then
+			echo "  ok: helper's whole path as root: $(grep -c '^ok' "$build/tests/valgrind-path.log") points"
+		else
+			echo "  FAILED: helper's whole path as root (tests/valgrind-path.sh)"
+			grep -E '^(not ok|#)' "$build/tests/valgrind-path.log" | head -30 | sed 's/^/    /'
+			st=1
+		fi
+	else
+		say "valgrind: not root: the helper's whole path is not run"
 	fi
 	return "$st"
 }

@@ -1,7 +1,9 @@
 #!/bin/bash
 # The whole test suite, from a clean tree: install dependencies, build out of
 # tree, run `make check` (unit tests as anyone; integration tests as root),
-# then print one closing line "N passed, N failed[, N skipped]".
+# then the hardening runs and the mutation check (root; HARDENING=no and
+# MUTANTS=no leave them out), then print one closing line
+# "N passed, N failed, N skipped".
 # Exit status: 0 only when nothing failed.
 set -uo pipefail
 
@@ -84,6 +86,19 @@ if [ "${HARDENING:-yes}" = yes ] && [ "$(id -u)" = 0 ]; then
 	failed=$((failed + $(grep -c '^FAIL: ' hardening.log)))
 	if ! grep -q '^PASS: ' hardening.log && ! grep -q '^FAIL: ' hardening.log; then
 		echo "FAIL: check-hardening.sh printed no result"
+		failed=$((failed + 1))
+	fi
+fi
+# The mutation check (root): every breakage in tests/mutants/ must make the
+# suite fail (tests/mutants/run.sh; one PASS/FAIL line per mutant).
+if [ "${MUTANTS:-yes}" = yes ] && [ "$(id -u)" = 0 ]; then
+	"$top/tests/mutants/run.sh" >mutants.log 2>mutants.err
+	grep -v '^[0-9]* passed, [0-9]* failed' mutants.log
+	passed=$((passed + $(grep -c '^PASS: ' mutants.log)))
+	failed=$((failed + $(grep -c '^FAIL: ' mutants.log)))
+	if ! grep -q '^mutants caught ' mutants.log; then
+		tail -20 mutants.err
+		echo "FAIL: tests/mutants/run.sh did not finish"
 		failed=$((failed + 1))
 	fi
 fi

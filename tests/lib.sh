@@ -44,7 +44,8 @@
 #   users        alice 4001, bob 4002, carol 4003 (own groups), vmusers 4100
 #                (alice, bob); ba_as USER CMD... ($BA_AS_CWD: its cwd)
 #   network      ba_bridge NAME [MTU]; ba_not_bridge NAME; ba_taps; ba_no_taps;
-#                ba_tun_node distro|root-only|nodev|notun
+#                ba_tun_node distro|root-only|nodev|notun; ba_link_mark,
+#                ba_no_link_since MARK TEXT (no interface made in between)
 #   policy       ba_policy_stack TEXT; ba_policy_default; ba_bridge_conf TEXT;
 #                ba_write_file PATH OWNER:GROUP MODE TEXT
 #   requests     ba_run USER HELPER ARG... (@FD@: the socket); ba_run_keep,
@@ -497,7 +498,8 @@ ba_release() {
 # helper, as QEMU makes it, and its outcome: the decision; for a refusal
 # exit status 1 (denied) and, with REGEX, the message; no tap left behind.
 ba_expect() {
-	local u=$1 br=$2 want=$3 text=$4 re=${5:-}
+	local u=$1 br=$2 want=$3 text=$4 re=${5:-} mark
+	mark=$(ba_link_mark)
 	ba_run "$u" "$BA_HELPER" --use-vnet --fd=@FD@ --br="$br"
 	is "$(ba_decision)" "$want" "$text"
 	if [ "$want" = refused ]; then
@@ -507,6 +509,9 @@ ba_expect() {
 		like "$BA_ERR" "$re" "$text: message"
 	fi
 	ba_no_taps "$text: no tap left behind"
+	if [ "$want" = refused ]; then
+		ba_no_link_since "$mark" "$text: no interface was made, even for a moment"
+	fi
 }
 
 # /dev as an overlay whose upper dir is ours: /dev/log can be made there.
@@ -600,6 +605,25 @@ ba_not_bridge() {
 
 # ba_taps: the tun/tap devices of the netns, one "name" per line.
 ba_taps() { ip -o link show type tun | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'; }
+
+# ba_link_mark: prints a mark for ba_no_link_since: the index a new interface
+# gets now.  The kernel numbers a namespace's interfaces upwards and never
+# reuses an index at once, so a tap made and gone in between still shows.
+ba_link_mark() {
+	local i
+	ip link add ba-mark type bridge || ba_fatal "cannot create the interface ba-mark"
+	i=$(cat /sys/class/net/ba-mark/ifindex) || ba_fatal "no ifindex for ba-mark"
+	ip link del ba-mark || ba_fatal "cannot delete ba-mark"
+	echo "$i"
+}
+
+# ba_no_link_since MARK TEXT: assert that no interface was created since
+# ba_link_mark printed MARK (not even one that is gone again).
+ba_no_link_since() {
+	local now
+	now=$(ba_link_mark)
+	is "$now" "$(($1 + 1))" "$2" || diag "interface index was $1, now $now: $((now - $1 - 1)) interface(s) made in between"
+}
 
 # ba_no_taps [TEXT]: assert that no tun/tap device exists.
 ba_no_taps() {

@@ -242,11 +242,17 @@ deny br1"
 PAMD=/etc/qemu/pamtest
 ba_write_file $PAMD/vm root:root 0644 "account required pam_succeed_if.so quiet user ingroup vmusers"
 
+# agree_matrix TEXT TABLE: every user on every bridge; TABLE is the expected
+# decision, written by hand from the stack's rules (G granted, R refused),
+# alice's br0 br1 br2, then bob's, then carol's.
 agree_matrix() {
-	local u br
+	local u br table=${2// /} i=0 want
+	[ ${#table} = 9 ] || ba_fatal "agree_matrix: a table of 9 decisions, not '$2'"
 	for u in alice bob carol; do
 		for br in br0 br1 br2; do
-			agree "$u" "$br" "$1"
+			case ${table:$i:1} in G) want=granted ;; R) want=refused ;; *) ba_fatal "agree_matrix: '$2'" ;; esac
+			agree "$u" "$br" "$1" "$want"
+			i=$((i + 1))
 		done
 	done
 }
@@ -256,37 +262,37 @@ allow br1
 deny br1
 include /etc/qemu/alice.conf"
 ba_policy_default
-agree_matrix "shipped acl, per-user include"
+agree_matrix "shipped acl, per-user include" "GRG GRR GRR"
 
 ba_policy_stack "stack = (
   { module = \"group\"; control = \"sufficient\"; args = [ \"map=br2:vmusers\" ]; },
   { module = \"acl\"; control = \"required\"; args = [ \"file=$CONF\" ]; }
 );"
-agree_matrix "group sufficient, acl required"
+agree_matrix "group sufficient, acl required" "GRG GRG GRR"
 
 ba_policy_stack "stack = (
   { module = \"acl\"; control = \"requisite\"; args = [ \"file=/etc/qemu/lan.conf\" ]; },
   { module = \"group\"; control = \"required\"; args = [ \"map=br0:vmusers\", \"map=br2:carol\" ]; }
 );"
-agree_matrix "acl requisite, group required"
+agree_matrix "acl requisite, group required" "GRR GRR RRG"
 
 ba_policy_stack "stack = (
   { module = \"acl\"; control = \"optional\"; args = [ \"file=$CONF\" ]; },
   { module = \"pam\"; control = \"required\"; args = [ \"service=vm\", \"confdir=$PAMD\" ]; }
 );"
-agree_matrix "acl optional, pam required"
+agree_matrix "acl optional, pam required" "GGG GGG RRR"
 
 ba_policy_stack "stack = (
   { module = \"acl\"; control = \"required\"; args = [ \"fiel=$CONF\" ]; },
   { module = \"group\"; control = \"sufficient\"; args = [ \"map=br0:vmusers\" ]; }
 );"
-agree_matrix "acl with an argument error"
+agree_matrix "acl with an argument error" "RRR RRR RRR"
 
 ba_policy_stack "stack = ( );"
-agree_matrix "empty stack"
+agree_matrix "empty stack" "RRR RRR RRR"
 
 ba_policy_stack "stack = ( { module = \"nosuchmodule\"; control = \"required\"; } );"
-agree_matrix "a module that does not load"
+agree_matrix "a module that does not load" "RRR RRR RRR"
 
 # ---------------------------------------------------------------- explain's trace
 

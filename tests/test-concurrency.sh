@@ -132,4 +132,58 @@ done
 is "$bad" 0 "every client ended with its request's status (0 granted, 1 denied)"
 ba_no_taps "no tap remains once the fds are closed"
 
+# ---------------------------------------------------------------- real overlap
+# 64 requests whose module takes 200 ms each (tests/modules/probe.c), all
+# released at once: run side by side they end within a few times 200 ms;
+# one at a time they would need 12.8 s.  The probe logs when each check()
+# started and ended, so the overlap is measured, not guessed from the clock.
+ba_syslog_sink
+install -m 0644 -o root -g root "$BA_BUILT_MODULES/probe.so" "$BA_MODULEDIR/probe.so" ||
+	ba_fatal "cannot install probe.so"
+ba_policy_stack 'stack = ( { module = "probe"; control = "required"; args = [ "allow", "log", "sleep=200" ]; } );'
+: >"$LOCK" || ba_fatal "lock file"
+exec 8>"$LOCK"
+flock -x 8 || ba_fatal "flock"
+pids=()
+for ((i = 0; i < N; i++)); do
+	u=${users[$((i % 3))]}
+	(
+		exec 8>&-
+		ba_as "$u" flock -s "$LOCK" timeout -k 5 90 "$BA_CLIENT_BIN" "$H" --use-vnet --fd=@FD@ --br=br0 \
+			>"$D/slow.$i" 2>&1
+		echo $? >"$D/slowrc.$i"
+	) &
+	pids+=($!)
+	ba_bg $!
+done
+sleep 1
+T0=$(date +%s%N)
+flock -u 8
+exec 8>&-
+for p in "${pids[@]}"; do
+	wait "$p"
+done
+ms=$((($(date +%s%N) - T0) / 1000000))
+bad=0
+for ((i = 0; i < N; i++)); do
+	[ "$(cat "$D/slowrc.$i" 2>/dev/null)" = 0 ] || { bad=$((bad + 1)) && diag "slow request $i: $(cat "$D/slow.$i")"; }
+done
+is "$bad" 0 "64 requests with a 200 ms module: all granted"
+diag "64 requests with a 200 ms module took $ms ms from release to the last exit"
+# From the probe's times: the most check() calls running at one moment, and
+# the span from the first start to the last end (one at a time: >= 12.8 s,
+# however fast the machine; the wall clock above depends on its load).
+sleep 0.2
+times=$(sed -n 's/.*probe: pid=[0-9]* start=\([0-9]*\) end=\([0-9]*\) .*/\1 \2/p' "$BA_SYSLOG")
+overlap=$(awk '{ print $1, 1; print $2, -1 }' <<<"$times" | sort -n -k1,1 -k2,2n |
+	awk '{ n += $2; if (n > max) max = n } END { print max + 0 }')
+span=$(awk 'NR == 1 || $1 < a { a = $1 } $2 > b { b = $2 } END { print b - a }' <<<"$times")
+is "$(grep -c . <<<"$times")" "$N" "every request's check() was logged with its times"
+[ "$overlap" -ge 8 ]
+ok $? "at least 8 of the 64 checks ran at the same moment ($overlap)"
+[ "$span" -lt 6400 ]
+ok $? "the 64 checks of 200 ms all ran within $span ms (< 6.4 s, half of one at a time)"
+rm -f "$BA_MODULEDIR/probe.so"
+ba_no_taps "no tap remains after the 200 ms requests"
+
 ba_done
