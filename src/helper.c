@@ -29,6 +29,7 @@
 #include "exitcodes.h"
 #include "log.h"
 #include "policy.h"
+#include "sections.h"
 #include "stack.h"
 #include "tap.h"
 
@@ -213,14 +214,15 @@ static void drop_privileges(const struct bridge_auth_caller *c)
 
 int main(int argc, char **argv)
 {
-	struct policy_source source = { POLICY_FILE, MODULEDIR, 0 };
+	struct policy_source source = { POLICY_FILE, MODULEDIR, 0, NULL };
 	struct helper_args args;
 	struct caller caller;
 	struct policy policy;
 	struct bridge_auth_request req;
 	struct stack_result verdict;
+	struct port_settings port;
 	char err[1024], tap[IFNAMSIZ] = "", decider[64] = "";
-	int tunfd;
+	int tunfd, rc;
 
 	if (argc < 1 || argv[0] == NULL)
 		_exit(EXIT_USAGE); /* no argv at all: nothing to trust (CVE-2021-4034) */
@@ -247,7 +249,7 @@ int main(int argc, char **argv)
 		fail(EXIT_INTERNAL, "cannot identify the caller: %s", err);
 	log_open(PROG);
 	request.caller = &caller;
-	request.bridge = args.bridge;
+	request.bridge = source.bridge = args.bridge;
 
 	if (policy_load(&source, &policy, err, sizeof(err)) < 0)
 		fail_policy(&caller.id, err);
@@ -258,6 +260,7 @@ int main(int argc, char **argv)
 		request.module = decider;
 	}
 	set_reason(&policy, &verdict, &caller.id);
+	sections_port(&policy, &port);
 	policy_release(&policy); /* modules closed while still root, as they were opened */
 	if (!verdict.granted) {
 		if (request.module)
@@ -275,9 +278,10 @@ int main(int argc, char **argv)
 	drop_privileges(&caller.id);
 
 	request.tap = tap;
-	if (tap_attach(tunfd, &(struct tap_config){ args.bridge, args.use_vnet, caller.id.uid },
-		       tap, err, sizeof(err)) < 0)
-		fail(EXIT_NETWORK, "%s", err);
+	rc = tap_attach(tunfd, &(struct tap_config){ args.bridge, args.use_vnet, caller.id.uid, &port },
+			tap, err, sizeof(err));
+	if (rc != 0)
+		fail(rc, "%s", err);
 	if (send_fd(args.fd, tunfd, err, sizeof(err)) < 0)
 		fail(EXIT_NETWORK, "%s", err);
 	log_request(caller.id.user, caller.id.uid, args.bridge, tap, "granted", request.module,

@@ -11,6 +11,8 @@ tests=(iproute2 util-linux procps mandoc valgrind jq clang libclang-rt-dev
 # The directory test (modules/pam/tests/test-ldap.sh) runs its own slapd and
 # nslcd inside private namespaces; the packages must not configure the host.
 ldap=(slapd ldap-utils nslcd libnss-ldapd libpam-ldapd)
+# rtnetlink through libmnl (per-bridge sections, marks, quotas).
+build+=(libmnl-dev)
 
 if [ "$(id -u)" != 0 ]; then
 	echo "deps.sh: run as root (it calls apt-get)" >&2
