@@ -1,7 +1,7 @@
 # bridge-auth(8), the administrator's tool, and its tests (included by the top Makefile.am).
 bin_PROGRAMS = src/bridge-auth
 src_bridge_auth_SOURCES = src/bridge-auth.c src/admin-json.c src/admin-json.h \
-	src/admin-net.c src/admin-net.h
+	src/admin-net.c src/admin-net.h src/admin-taps.c src/admin-taps.h
 src_bridge_auth_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS) $(MNL_CFLAGS)
 src_bridge_auth_LDADD = $(BRIDGEAUTH_LIBS)
 src_bridge_auth_LDFLAGS = $(AM_LDFLAGS) -pie -Wl,-z,relro,-z,now

@@ -27,6 +27,7 @@
 
 #include "admin-json.h"
 #include "admin-net.h"
+#include "admin-taps.h"
 #include "args.h"
 #include "caller.h"
 #include "log.h"
@@ -59,7 +60,8 @@ static void usage(FILE *out)
 	fprintf(out, "Usage: " PROG " [--json] check [FILE]\n"
 		     "       " PROG " [--json] explain [--user USER] --bridge BRIDGE [--config FILE]\n"
 		     "       " PROG " [--json] list [--user USER] [--config FILE]\n"
-
+		     "       " PROG " [--json] taps\n"
+		     "       " PROG " [--json] reap\n"
 		     "       " PROG " --help | --version\n"
 		     "Check the policy of qemu-bridge-helper (default " POLICY_FILE "),\n"
 		     "explain its decision for a user and a bridge, list the bridges a user may use.\n"
@@ -151,6 +153,9 @@ static void parse_args(int argc, char **argv)
 	} else if (strcmp(opt.command, "list") == 0) {
 		if (opt.bridge)
 			die(EX_USAGE, "list takes no --bridge");
+	} else if (strcmp(opt.command, "taps") == 0 || strcmp(opt.command, "reap") == 0) {
+		if (opt.bridge || opt.user || opt.file)
+			die(EX_USAGE, "%s takes no option but --json", opt.command);
 	} else {
 		die(EX_USAGE, "unknown command '%s'", opt.command);
 	}
@@ -438,6 +443,8 @@ static int cmd_check(void)
 		check_text_summary(&p, src.path, n);
 	if (!opt.json && n == 0)
 		admin_sections_summary(stdout, &p);
+	if (!opt.json && opt.file == NULL)
+		admin_mac_warnings(); /* the host's bridges, for the host's policy */
 	policy_free(&p);
 	return n == 0 ? EX_OK : EX_NO;
 }
@@ -725,6 +732,10 @@ int main(int argc, char **argv)
 		rc = cmd_check();
 	else if (strcmp(opt.command, "explain") == 0)
 		rc = cmd_explain();
+	else if (strcmp(opt.command, "taps") == 0)
+		rc = admin_taps(opt.json, self_uid);
+	else if (strcmp(opt.command, "reap") == 0)
+		rc = admin_reap(opt.json);
 	else
 		rc = cmd_list();
 	if (fflush(stdout) != 0)

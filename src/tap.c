@@ -9,10 +9,13 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "exitcodes.h"
+#include "mark.h"
 #include "netlink.h"
+#include "pin.h"
 #include "tap.h"
 
 #define TUN_MAJOR 10
@@ -96,13 +99,16 @@ int tap_attach(int tunfd, const struct tap_config *c, char name[IFNAMSIZ], char 
 {
 	struct nl_link br, tap;
 	struct nl *nl;
-	unsigned mtu;
+	char mark[NL_ALIAS_MAX];
+	unsigned mtu, reaped;
 	int rc = EXIT_NETWORK;
 
 	nl = nl_open(err, errlen);
 	if (nl == NULL)
 		return EXIT_NETWORK;
-	if (bridge_probe(nl, c->bridge, &br, err, errlen) < 0)
+	/* Taps of ours that a holder made persistent go first, on every request. */
+	if (mark_reap(nl, &reaped, NULL, NULL, err, errlen) < 0 ||
+	    bridge_probe(nl, c->bridge, &br, err, errlen) < 0)
 		goto done;
 	/* Never grant what cannot be enforced: quotas and isolation come with their code. */
 	if (c->port->max_taps >= 0 || c->port->isolated) {
@@ -127,9 +133,17 @@ int tap_attach(int tunfd, const struct tap_config *c, char name[IFNAMSIZ], char 
 		goto done;
 	}
 	tap.addr[0] = 0xFE;
-	if (nl_link_set(nl, tap.index, &(struct nl_change){ .mtu = mtu, .addr = tap.addr,
+	/* The mark first: who asked, for which bridge, when (mark.h). */
+	mark_format(mark, sizeof(mark), c->owner, c->bridge, time(NULL));
+	if (nl_link_set(nl, tap.index, &(struct nl_change){ .alias = mark, .mtu = mtu,
+							    .addr = tap.addr,
 							    .addr_len = tap.addr_len }) < 0) {
-		rc = failed(err, errlen, "set the MTU and MAC address of", name);
+		rc = failed(err, errlen, "mark and set the MTU and MAC address of", name);
+		goto done;
+	}
+	/* Whatever address a holder gives their tap, the bridge's stays. */
+	if (bridge_mac_pin(nl, &br) < 0) {
+		rc = failed(err, errlen, "fix the MAC address of bridge", c->bridge);
 		goto done;
 	}
 	if (nl_link_set(nl, tap.index, &(struct nl_change){ .master = br.index }) < 0) {
