@@ -14,6 +14,7 @@
 #include "mark.h"
 #include "netlink.h"
 #include "pin.h"
+#include "quota.h"
 
 #define MAX_LINKS 4096
 
@@ -225,4 +226,19 @@ void admin_mac_warnings(void)
 			       "ports (the helper fixes it at its next request on it; or: ip link set "
 			       "%s address <its address>)\n", bridges.v[i].name, bridges.v[i].name);
 	free(bridges.v);
+}
+
+long admin_held(const char *bridge, uid_t uid)
+{
+	char err[512];
+	struct nl_link br;
+	struct nl *nl = nl_open(err, sizeof(err));
+	unsigned held;
+	long n = -1;
+
+	if (nl != NULL && nl_link_get(nl, bridge, &br, err, sizeof(err)) == 0 &&
+	    quota_count(nl, br.index, uid, &held, err, sizeof(err)) == 0)
+		n = held;
+	nl_close(nl);
+	return n;
 }

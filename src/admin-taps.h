@@ -14,6 +14,9 @@ int admin_taps(bool json, uid_t self);
 /* Remove the persistent ones (root).  Returns an exit status. */
 int admin_reap(bool json);
 
+/* How many taps on BRIDGE carry UID's mark; -1 when they cannot be counted. */
+long admin_held(const char *bridge, uid_t uid);
+
 /* Warn (on stdout) about the bridges whose MAC still follows their ports. */
 void admin_mac_warnings(void);
 

@@ -689,12 +689,14 @@ static int cmd_list(void)
 				printf("%ld", r.p.section->max_taps);
 			else
 				fputs("null", stdout);
+			json_member_int(stdout, 0, "held", admin_held(names[i], c.id.uid));
 			putchar('}');
 		} else {
 			printf("  %-15s %-7s %s%s%s", names[i], r.res.granted ? "allowed" : "denied",
 			       mod ? mod : "", mod ? ": " : "", r.res.reason);
 			if (r.loaded && r.p.section && r.p.section->max_taps >= 0)
-				printf(" (at most %ld taps per user)", r.p.section->max_taps);
+				printf(" (at most %ld taps per user, %s holds %ld)",
+				       r.p.section->max_taps, who(&c), admin_held(names[i], c.id.uid));
 			putchar('\n');
 		}
 		free(names[i]);

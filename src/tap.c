@@ -16,6 +16,7 @@
 #include "mark.h"
 #include "netlink.h"
 #include "pin.h"
+#include "quota.h"
 #include "tap.h"
 
 #define TUN_MAJOR 10
@@ -88,6 +89,30 @@ static int tap_create(int tunfd, const struct tap_config *c, char name[IFNAMSIZ]
 	return 0;
 }
 
+/*
+ * max_taps_per_user: take the user's lock (0 or EXIT_INTERNAL) and count
+ * their taps on the bridge from the marks: 0 when one more is allowed,
+ * EXIT_DENIED when not, EXIT_NETWORK when they cannot be counted.  The
+ * lock stays held (unless EXIT_INTERNAL) until the new tap is attached.
+ */
+static int quota_enter(struct nl *nl, const struct tap_config *c, const struct nl_link *br,
+		       char *err, size_t errlen)
+{
+	unsigned held;
+
+	if (quota_lock(c->quota_fd, c->owner, c->quota_wait_ms, err, errlen) < 0)
+		return EXIT_INTERNAL;
+	if (quota_count(nl, br->index, c->owner, &held, err, errlen) < 0)
+		return EXIT_NETWORK;
+	if (held >= (unsigned long)c->port->max_taps) {
+		snprintf(err, errlen, "bridge %s allows at most %ld tap%s per user, and uid %u "
+				      "holds %u there", c->bridge, c->port->max_taps,
+			 c->port->max_taps == 1 ? "" : "s", (unsigned)c->owner, held);
+		return EXIT_DENIED;
+	}
+	return 0;
+}
+
 static int failed(char *err, size_t errlen, const char *what, const char *name)
 {
 	snprintf(err, errlen, "cannot %s %s: %s", what, name, strerror(errno));
@@ -101,6 +126,7 @@ int tap_attach(int tunfd, const struct tap_config *c, char name[IFNAMSIZ], char 
 	struct nl *nl;
 	char mark[NL_ALIAS_MAX];
 	unsigned mtu, reaped;
+	bool locked = false;
 	int rc = EXIT_NETWORK;
 
 	nl = nl_open(err, errlen);
@@ -110,19 +136,19 @@ int tap_attach(int tunfd, const struct tap_config *c, char name[IFNAMSIZ], char 
 	if (mark_reap(nl, &reaped, NULL, NULL, err, errlen) < 0 ||
 	    bridge_probe(nl, c->bridge, &br, err, errlen) < 0)
 		goto done;
-	/* Never grant what cannot be enforced: quotas and isolation come with their code. */
-	if (c->port->max_taps >= 0 || c->port->isolated) {
-		snprintf(err, errlen, "bridge %s: max_taps_per_user and isolated are not enforced "
-				      "by this build; refusing", c->bridge);
-		rc = EXIT_CONFIG;
-		goto done;
-	}
 	mtu = c->port->mtu ? c->port->mtu : br.mtu;
 	if (mtu > br.mtu) {
 		snprintf(err, errlen, "the policy's mtu %u for bridge %s is above the bridge's MTU %u",
 			 mtu, c->bridge, br.mtu);
 		rc = EXIT_CONFIG;
 		goto done;
+	}
+	if (c->port->max_taps >= 0) {
+		rc = quota_enter(nl, c, &br, err, errlen);
+		locked = rc != EXIT_INTERNAL;
+		if (rc != 0)
+			goto done;
+		rc = EXIT_NETWORK;
 	}
 	if (tap_create(tunfd, c, name, err, errlen) < 0 ||
 	    nl_link_get(nl, name, &tap, err, errlen) < 0)
@@ -151,12 +177,23 @@ int tap_attach(int tunfd, const struct tap_config *c, char name[IFNAMSIZ], char 
 			 strerror(errno));
 		goto done;
 	}
+	/* Isolated before the port comes up: no frame ever passes unisolated. */
+	if (c->port->isolated && nl_port_isolate(nl, tap.index) < 0) {
+		rc = failed(err, errlen, "isolate the bridge port", name);
+		goto done;
+	}
+	if (locked) { /* counted, made, marked, attached: the next request sees it */
+		quota_unlock(c->quota_fd, c->owner);
+		locked = false;
+	}
 	if (nl_link_set(nl, tap.index, &(struct nl_change){ .up = true }) < 0) {
 		rc = failed(err, errlen, "bring up", name);
 		goto done;
 	}
 	rc = 0;
 done:
+	if (locked)
+		quota_unlock(c->quota_fd, c->owner);
 	nl_close(nl);
 	return rc;
 }

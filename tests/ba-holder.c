@@ -150,14 +150,17 @@ static void ping(int fd, const char *macs, const char *ips, const char *hmacs, c
 		return;
 	}
 	until = now() + 3;
+	unsigned seen = 0;
+
 	while ((len = read_frame(fd, r, sizeof(r), until)) > 0) {
+		seen++;
 		if (len >= 42 && memcmp(r, mac, 6) == 0 && r[12] == 0x08 && r[13] == 0 && r[23] == 1 &&
 		    r[34] == 0 && r[38] == 0x12 && r[39] == 0x34) {
 			printf("ping: pong\n");
 			return;
 		}
 	}
-	printf("ping: none\n");
+	printf("ping: none (%u other frames)\n", seen);
 }
 
 int main(int argc, char **argv)

@@ -157,7 +157,7 @@ like "$OUT" '1\. group required' "explain: lab-a: the group module decides"
 tool explain --user alice --bridge br1
 like "$OUT" 'section: none matches' "explain: br1: no section"
 tool list --user alice
-like "$OUT" 'br0 +allowed .*\(at most 2 taps per user\)' "list: br0 shows its limit"
+like "$OUT" 'br0 +allowed .*\(at most 2 taps per user, alice holds 0\)' "list: br0 shows its limit"
 like "$OUT" 'lab-a +allowed +group' "list: lab-a decided by its own stack"
 like "$OUT" 'br1 +denied' "list: br1 denied"
 if [ "$HAVE_JQ" = 1 ]; then
