@@ -7,7 +7,8 @@
 #     limit and how many she holds; bob's quota untouched; released taps free
 #     the quota at once; a limit of 0 grants nothing; taps counted by the mark
 #     even when their holder re-owned them;
-#   - the lock file: root's, never followed through a symbolic link;
+#   - the lock file: root's, never followed through a symbolic link; a held
+#     lock holds up only that user's requests, each for 10 seconds at most;
 #   - isolated = true: the port flag is set, and with real frames two taps on
 #     the bridge cannot reach each other while each reaches the host's
 #     address (the same frames pass on a bridge without isolation).
@@ -112,6 +113,31 @@ like "$BA_ERR" "cannot open the quota lock $LOCK: it is a symbolic link" "lock p
 ba_no_taps "lock path is a symlink: no tap"
 rm -f "$LOCK"
 ba_expect alice brq granted "the lock file is made again when missing"
+
+# Someone holds alice's byte of the lock (as her stopped helper would): her
+# request waits its bound and is refused; bob's is not held up at all.
+python3 -c '
+import fcntl, os, struct, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR)
+fcntl.fcntl(fd, fcntl.F_OFD_SETLK, struct.pack("hhqqi4x", fcntl.F_WRLCK, 0, 4001, 1, 0))
+print("locked", flush=True)
+time.sleep(30)' "$LOCK" >"$BA_TMP/locker.out" &
+locker=$!
+ba_bg "$locker"
+for _ in $(seq 50); do grep -q locked "$BA_TMP/locker.out" && break; sleep 0.1; done
+start=$(date +%s)
+ba_run_keep bob "$H" --fd=@FD@ --br=brq
+is "$BA_FD" yes "lock: bob is granted while alice's byte is held"
+[ $(($(date +%s) - start)) -lt 5 ]
+ok $? "lock: bob was not held up"
+ba_release
+ba_run alice "$H" --fd=@FD@ --br=brq
+is "$BA_RC" 6 "lock held: alice's request is refused (exit 6)"
+like "$BA_ERR" 'held the quota lock for 10 s' "lock held: says so"
+[ $(($(date +%s) - start)) -ge 10 ]
+ok $? "lock held: refused after waiting its bound"
+ba_no_taps "lock held: no tap"
+kill "$locker"
 
 # ---------------------------------------------------------------- isolation, with frames
 
