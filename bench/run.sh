@@ -154,6 +154,11 @@ row_conf stack3 "$ACL, $GROUP, $PAM"
 PAMD='{ module = "pam"; control = "required"; args = [ "service=bridge-auth-bench", "confdir='"$PAMDIR"'" ]; }'
 row_conf pamdir "$PAMD"
 row_conf stack3dir "$ACL, $GROUP, $PAMD"
+# The shipped stack, and a section for the bridge: a quota (counted under the
+# user's lock from the marks) and an isolated port.
+{ cat "$BENCHDIR/default.conf" &&
+	echo "bridges = ( { match = \"$BR\"; max_taps_per_user = 8; isolated = true; } );"; } \
+	>"$BENCHDIR/quotaiso.conf" && chmod 0644 "$BENCHDIR/quotaiso.conf" || fatal "writing quotaiso.conf"
 
 # polkit (when built): the module, required, asking a real polkitd on a
 # private system bus (modules/polkit/tests/polkit-lib.sh); the rule in a file.
@@ -202,6 +207,7 @@ echo "          group-1k group (pattern vm-%b), the caller in 1,000 groups"
 echo "          pam      pam, service: pam_succeed_if + pam_unix (account)"
 echo "          stack-3  acl + group + pam, all required"
 echo "          pam-dir, stack-3-dir: the same with the service in a PAM directory of its own"
+echo "          quota-iso the shipped stack, the bridge's section: max_taps_per_user 8, isolated"
 echo "                   (confdir=$PAMDIR, where \"other\" is one line: not a target, a site's option)"
 [ "${#POLKIT_ROWS[@]}" -eq 0 ] ||
 	echo "          polkit   polkit, required: polkitd 122 on a private system bus, one rule file (group vmusers)"
@@ -221,12 +227,14 @@ echo "                   (confdir=$PAMDIR, where \"other\" is one line: not a ta
 	--row="pam-dir:$BA_HELPER:alice:$BENCHDIR/pamdir.conf" \
 	--row="stack-3-dir:$BA_HELPER:alice:$BENCHDIR/stack3dir.conf" \
 	"${POLKIT_ROWS[@]}" \
+	--row="quota-iso:$BA_HELPER:alice:$BENCHDIR/quotaiso.conf" \
 	--conc="qemu:$BA_UPSTREAM:alice:-" \
 	--conc="default:$BA_HELPER:alice:$BENCHDIR/default.conf" \
 	--ref-qemu=qemu --ref-floor=floor \
 	--target=default:qemu:0.8 --target=default:floor:1.3 \
 	--target=acl-10k:default:1.2 --target=group-1k:default:1.2 \
 	--target=stack-3:qemu:1.0 --target-tput=default:qemu:1.0 \
+	--target=quota-iso:default:1.15 \
 	--raw="$RESULTS/samples.tsv"
 status=$?
 [ -z "$(ba_taps)" ] || { echo "bench: taps left behind: $(ba_taps | tr '\n' ' ')" >&2; status=2; }

@@ -34,10 +34,11 @@ fuzz/fuzz-module.so: $(top_srcdir)/fuzz/fuzz-module.c config.h
 	@$(MKDIR_P) fuzz
 	$(FUZZ_CC) -shared -fPIC -g -I$(top_builddir) -I$(top_srcdir)/src $(top_srcdir)/fuzz/fuzz-module.c -o $@
 fuzz/fuzz-policy: $(top_srcdir)/fuzz/fuzz-policy.c $(top_srcdir)/src/policy.c $(top_srcdir)/src/policy.h \
-		fuzz/fuzz-module.so config.h
+		$(top_srcdir)/src/sections.c $(top_srcdir)/src/sections.h fuzz/fuzz-module.so config.h
 	@$(MKDIR_P) fuzz
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(LIBCONFIG_CFLAGS) $(top_srcdir)/fuzz/fuzz-policy.c \
-	  $(top_srcdir)/src/policy.c $(LIBCONFIG_LIBS) -ldl -o $@
+	  $(top_srcdir)/src/policy.c $(top_srcdir)/src/sections.c $(top_srcdir)/src/ifname.c \
+	  $(LIBCONFIG_LIBS) -ldl -o $@
 
 # The helper's command line.
 fuzz/fuzz-args: $(top_srcdir)/fuzz/fuzz-args.c $(top_srcdir)/src/args.c $(top_srcdir)/src/args.h \

@@ -2,8 +2,9 @@
 # Built as src/admin/bridge-auth: src/bridge-auth/ is the installed header's
 # directory, and a program of the same path cannot be built in the source tree.
 bin_PROGRAMS = src/admin/bridge-auth
-src_admin_bridge_auth_SOURCES = src/bridge-auth.c src/admin-json.c src/admin-json.h
-src_admin_bridge_auth_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
+src_admin_bridge_auth_SOURCES = src/bridge-auth.c src/admin-json.c src/admin-json.h \
+	src/admin-net.c src/admin-net.h src/admin-taps.c src/admin-taps.h
+src_admin_bridge_auth_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS) $(MNL_CFLAGS)
 src_admin_bridge_auth_LDADD = $(BRIDGEAUTH_LIBS)
 src_admin_bridge_auth_LDFLAGS = $(AM_LDFLAGS) -pie -Wl,-z,relro,-z,now
 dist_man8_MANS += man/bridge-auth.8

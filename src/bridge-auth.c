@@ -13,7 +13,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
@@ -27,6 +26,8 @@
 #include <unistd.h>
 
 #include "admin-json.h"
+#include "admin-net.h"
+#include "admin-taps.h"
 #include "args.h"
 #include "caller.h"
 #include "log.h"
@@ -35,7 +36,6 @@
 
 #define PROG "bridge-auth"
 #define POLICY_FILE POLICYDIR "/bridge-auth.conf"
-#define SYS_NET "/sys/class/net"
 /* As the helper: a hung module or name service cannot hold us (seconds per decision). */
 #define DECISION_TIMEOUT 30
 
@@ -60,6 +60,8 @@ static void usage(FILE *out)
 	fprintf(out, "Usage: " PROG " [--json] check [FILE]\n"
 		     "       " PROG " [--json] explain [--user USER] --bridge BRIDGE [--config FILE]\n"
 		     "       " PROG " [--json] list [--user USER] [--config FILE]\n"
+		     "       " PROG " [--json] taps\n"
+		     "       " PROG " [--json] reap\n"
 		     "       " PROG " --help | --version\n"
 		     "Check the policy of qemu-bridge-helper (default " POLICY_FILE "),\n"
 		     "explain its decision for a user and a bridge, list the bridges a user may use.\n"
@@ -151,6 +153,9 @@ static void parse_args(int argc, char **argv)
 	} else if (strcmp(opt.command, "list") == 0) {
 		if (opt.bridge)
 			die(EX_USAGE, "list takes no --bridge");
+	} else if (strcmp(opt.command, "taps") == 0 || strcmp(opt.command, "reap") == 0) {
+		if (opt.bridge || opt.user || opt.file)
+			die(EX_USAGE, "%s takes no option but --json", opt.command);
 	} else {
 		die(EX_USAGE, "unknown command '%s'", opt.command);
 	}
@@ -240,7 +245,7 @@ static const char *who(const struct caller *c)
 /* The trust rule of the helper: root-owned policy and modules. */
 static struct policy_source source(void)
 {
-	return (struct policy_source){ opt.file ? opt.file : POLICY_FILE, MODULEDIR, 0 };
+	return (struct policy_source){ opt.file ? opt.file : POLICY_FILE, MODULEDIR, 0, NULL };
 }
 
 /*
@@ -423,10 +428,23 @@ static int cmd_check(void)
 	n = policy_check(&src, self_uid != 0 ? &self_uid : NULL, &p, policy_problem, &c);
 	if (p.path != NULL) /* NULL: out of memory, and reported */
 		n += stack_validate(&p, &self.id, entry_problem, &c);
+	for (size_t i = 0; p.path != NULL && i < p.nsections; i++) {
+		/* Each section's own stack, validated the same way. */
+		struct policy view = { .path = p.path, .entries = p.sections[i].entries,
+				       .n = p.sections[i].n };
+		struct check_ctx vc = { &view, c.n };
+
+		n += stack_validate(&view, &self.id, entry_problem, &vc);
+		c.n = vc.n;
+	}
 	if (opt.json)
 		check_json_entries(&p, n);
 	else
 		check_text_summary(&p, src.path, n);
+	if (!opt.json && n == 0)
+		admin_sections_summary(stdout, &p);
+	if (!opt.json && opt.file == NULL)
+		admin_mac_warnings(); /* the host's bridges, for the host's policy */
 	policy_free(&p);
 	return n == 0 ? EX_OK : EX_NO;
 }
@@ -501,21 +519,13 @@ static void decide(struct run *r, const struct caller *c, const char *bridge)
 	log_sanitize(r->res.reason);
 }
 
-static void load(struct run *r)
+static void load(struct run *r, const char *bridge)
 {
 	struct policy_source src = source();
 
+	src.bridge = bridge; /* its section's stack decides */
 	r->loaded = policy_load(&src, &r->p, r->err, sizeof(r->err)) == 0;
 	log_sanitize(r->err);
-}
-
-static int bridge_exists(const char *name)
-{
-	char path[512];
-	struct stat st;
-
-	snprintf(path, sizeof(path), SYS_NET "/%s/bridge", name);
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 static const char *effect_code(enum stack_effect e)
@@ -545,10 +555,10 @@ static int cmd_explain(void)
 	int exists;
 
 	identify(&c, opt.user);
-	load(&r);
+	load(&r, opt.bridge);
 	decide(&r, &c, opt.bridge);
 	mod = decider_module(&r);
-	exists = bridge_exists(opt.bridge);
+	exists = admin_bridge_exists(opt.bridge);
 	if (opt.json) {
 		fputc('{', stdout);
 		json_member_str(stdout, 1, "user", c.id.user);
@@ -556,6 +566,8 @@ static int cmd_explain(void)
 		json_member_str(stdout, 0, "bridge", opt.bridge);
 		json_member_str(stdout, 0, "policy", source().path);
 		json_member_str(stdout, 0, "policy_error", r.loaded ? NULL : r.err);
+		if (r.loaded)
+			admin_section_json(stdout, &r.p);
 		json_key(stdout, 0, "steps");
 		fputc('[', stdout);
 		for (size_t i = 0; r.loaded && i < r.p.n; i++) {
@@ -591,6 +603,8 @@ static int cmd_explain(void)
 		       opt.bridge, source().path);
 		if (!r.loaded)
 			printf("  the policy cannot be used: %s\n", r.err);
+		else
+			admin_section_text(stdout, &r.p);
 		for (size_t i = 0; r.loaded && i < r.p.n; i++) {
 			const struct stack_entry *e = &r.p.entries[i];
 			const struct step *s = &r.steps[i];
@@ -627,48 +641,20 @@ static int cmd_explain(void)
 
 /* ------------------------------------------------------------------ list */
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The bridges of this network namespace, sorted; *N of them. */
-static char **bridges(size_t *n)
-{
-	DIR *d = opendir(SYS_NET);
-	struct dirent *de;
-	char **names = NULL;
-
-	*n = 0;
-	if (d == NULL)
-		die(EX_CANNOT, "%s: %s", SYS_NET, strerror(errno));
-	while ((de = readdir(d)) != NULL) {
-		char **more;
-
-		if (!ifname_valid(de->d_name) || !bridge_exists(de->d_name))
-			continue;
-		more = realloc(names, (*n + 1) * sizeof(char *));
-		if (more == NULL || (more[*n] = strdup(de->d_name)) == NULL)
-			die(EX_CANNOT, "out of memory");
-		names = more;
-		(*n)++;
-	}
-	closedir(d);
-	if (*n)
-		qsort(names, *n, sizeof(char *), by_name);
-	return names;
-}
-
 static int cmd_list(void)
 {
 	struct run r = { 0 };
 	struct caller c;
 	size_t n;
-	char **names;
+	char **names, err[1024];
+	int usable;
 
 	identify(&c, opt.user);
-	names = bridges(&n);
-	load(&r);
+	names = admin_bridges(&n, err, sizeof(err));
+	if (names == NULL)
+		die(EX_CANNOT, "%s", err);
+	load(&r, NULL); /* whether the file can be used at all */
+	usable = r.loaded;
 	if (opt.json) {
 		fputc('{', stdout);
 		json_member_str(stdout, 1, "user", c.id.user);
@@ -687,6 +673,11 @@ static int cmd_list(void)
 	for (size_t i = 0; i < n; i++) {
 		const char *mod;
 
+		if (r.loaded) {
+			free_steps(&r);
+			policy_free(&r.p);
+		}
+		load(&r, names[i]); /* each bridge: its section, its stack */
 		decide(&r, &c, names[i]);
 		mod = decider_module(&r);
 		if (opt.json) {
@@ -695,10 +686,20 @@ static int cmd_list(void)
 			json_member_bool(stdout, 0, "allowed", r.res.granted);
 			json_member_str(stdout, 0, "module", mod);
 			json_member_str(stdout, 0, "reason", r.res.reason);
+			json_key(stdout, 0, "max_taps_per_user");
+			if (r.loaded && r.p.section && r.p.section->max_taps >= 0)
+				printf("%ld", r.p.section->max_taps);
+			else
+				fputs("null", stdout);
+			json_member_int(stdout, 0, "held", admin_held(names[i], c.id.uid));
 			putchar('}');
 		} else {
-			printf("  %-15s %-7s %s%s%s\n", names[i], r.res.granted ? "allowed" : "denied",
+			printf("  %-15s %-7s %s%s%s", names[i], r.res.granted ? "allowed" : "denied",
 			       mod ? mod : "", mod ? ": " : "", r.res.reason);
+			if (r.loaded && r.p.section && r.p.section->max_taps >= 0)
+				printf(" (at most %ld taps per user, %s holds %ld)",
+				       r.p.section->max_taps, who(&c), admin_held(names[i], c.id.uid));
+			putchar('\n');
 		}
 		free(names[i]);
 	}
@@ -709,7 +710,7 @@ static int cmd_list(void)
 	if (r.loaded)
 		policy_free(&r.p);
 	forget(&c);
-	return r.loaded ? EX_OK : EX_NO;
+	return usable ? EX_OK : EX_NO;
 }
 
 int main(int argc, char **argv)
@@ -736,6 +737,10 @@ int main(int argc, char **argv)
 		rc = cmd_check();
 	else if (strcmp(opt.command, "explain") == 0)
 		rc = cmd_explain();
+	else if (strcmp(opt.command, "taps") == 0)
+		rc = admin_taps(opt.json, self_uid);
+	else if (strcmp(opt.command, "reap") == 0)
+		rc = admin_reap(opt.json);
 	else
 		rc = cmd_list();
 	if (fflush(stdout) != 0)

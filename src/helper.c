@@ -29,6 +29,8 @@
 #include "exitcodes.h"
 #include "log.h"
 #include "policy.h"
+#include "quota.h"
+#include "sections.h"
 #include "stack.h"
 #include "tap.h"
 
@@ -36,6 +38,7 @@
 #define POLICY_FILE POLICYDIR "/bridge-auth.conf"
 #define SAFE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define REQUEST_TIMEOUT 30 /* seconds: a hung module or name service cannot hold a request */
+#define QUOTA_WAIT_MS 10000 /* a user's own other requests may hold their quota lock this long */
 
 /* What the syslog line of this request says; filled in as the request goes. */
 static struct {
@@ -261,14 +264,15 @@ static void drop_privileges(const struct bridge_auth_caller *c)
 
 int main(int argc, char **argv)
 {
-	struct policy_source source = { POLICY_FILE, MODULEDIR, 0 };
+	struct policy_source source = { POLICY_FILE, MODULEDIR, 0, NULL };
 	struct helper_args args;
 	struct caller caller;
 	struct policy policy;
 	struct bridge_auth_request req;
 	struct stack_result verdict;
+	struct port_settings port;
 	char err[1024], tap[IFNAMSIZ] = "", decider[64] = "";
-	int tunfd;
+	int tunfd, rc, quota_fd = -1;
 
 	if (argc < 1 || argv[0] == NULL)
 		_exit(EXIT_USAGE); /* no argv at all: nothing to trust (CVE-2021-4034) */
@@ -296,7 +300,7 @@ int main(int argc, char **argv)
 	if (log_open(PROG, LOG_SOCKET) < 0) /* before the drop; kept */
 		unlogged();
 	request.caller = &caller;
-	request.bridge = args.bridge;
+	request.bridge = source.bridge = args.bridge;
 	stack_set_namer(caller_namer, &caller); /* names only for modules that need them */
 
 	if (policy_load(&source, &policy, err, sizeof(err)) < 0)
@@ -308,6 +312,7 @@ int main(int argc, char **argv)
 		request.module = decider;
 	}
 	set_reason(&policy, &verdict, &caller.id);
+	sections_port(&policy, &port);
 	policy_release(&policy); /* modules closed while still root, as they were opened */
 	if (!verdict.granted) {
 		if (request.module)
@@ -321,12 +326,15 @@ int main(int argc, char **argv)
 	tunfd = tun_open(err, sizeof(err));
 	if (tunfd < 0)
 		fail(EXIT_NETWORK, "%s", err);
+	if (port.max_taps >= 0 && (quota_fd = quota_lock_open(QUOTA_LOCK_FILE, err, sizeof(err))) < 0)
+		fail(EXIT_INTERNAL, "%s", err);
 	drop_privileges(&caller.id);
 
 	request.tap = tap;
-	if (tap_attach(tunfd, &(struct tap_config){ args.bridge, args.use_vnet, caller.id.uid },
-		       tap, err, sizeof(err)) < 0)
-		fail(EXIT_NETWORK, "%s", err);
+	rc = tap_attach(tunfd, &(struct tap_config){ args.bridge, args.use_vnet, caller.id.uid, &port,
+						     quota_fd, QUOTA_WAIT_MS }, tap, err, sizeof(err));
+	if (rc != 0)
+		fail(rc, "%s", request.reason = err);
 	audit("granted", verdict.reason);
 	if (send_fd(args.fd, tunfd, err, sizeof(err)) < 0)
 		fail(EXIT_NETWORK, "%s", err); /* logged again: failed */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "policy.h"
+#include "sections.h"
 
 #define POLICY_MAX_BYTES (1 << 20)
 #define POLICY_MAX_ENTRIES 64
@@ -367,44 +368,26 @@ static int parse_entry(const struct policy_source *src, config_setting_t *s, str
 	return 0;
 }
 
-static int parse_policy(const struct policy_source *src, config_t *cfg, struct policy *p,
-			struct report *r, char *err, size_t errlen)
+/* The stack list STACK into *ENTRIES, *N, every module loaded. */
+static int parse_stack(const struct policy_source *src, config_setting_t *stack,
+		       struct stack_entry **entries, size_t *n, struct report *r, char *err,
+		       size_t errlen)
 {
-	config_setting_t *root = config_root_setting(cfg), *stack = NULL;
-
-	for (int i = 0; i < config_setting_length(root); i++) {
-		config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
-
-		if (strcmp(config_setting_name(s), "stack") != 0) {
-			snprintf(err, errlen, "%s:%d: unknown setting '%s'", src->path,
-				 (int)config_setting_source_line(s), config_setting_name(s));
-			if (problem(r, err) < 0)
-				return -1;
-			continue;
-		}
-		stack = s;
-	}
-	if (stack == NULL) {
-		snprintf(err, errlen, "%s: no stack = ( ... ); setting", src->path);
+	*n = (size_t)config_setting_length(stack);
+	if (*n > POLICY_MAX_ENTRIES) {
+		snprintf(err, errlen, "%s:%d: more than %d stack entries", src->path,
+			 (int)config_setting_source_line(stack), POLICY_MAX_ENTRIES);
+		*n = 0;
 		return -1;
 	}
-	if (!config_setting_is_list(stack)) {
-		snprintf(err, errlen, "%s:%d: stack must be a list ( { ... }, ... )", src->path,
-			 (int)config_setting_source_line(stack));
-		return -1;
-	}
-	p->n = (size_t)config_setting_length(stack);
-	if (p->n > POLICY_MAX_ENTRIES) {
-		snprintf(err, errlen, "%s: more than %d stack entries", src->path, POLICY_MAX_ENTRIES);
-		return -1;
-	}
-	p->entries = calloc(p->n + 1, sizeof(*p->entries));
-	if (p->entries == NULL) {
+	*entries = calloc(*n + 1, sizeof(**entries));
+	if (*entries == NULL) {
 		snprintf(err, errlen, "out of memory");
+		*n = 0;
 		return -1;
 	}
-	for (size_t i = 0; i < p->n; i++) {
-		struct stack_entry *e = &p->entries[i];
+	for (size_t i = 0; i < *n; i++) {
+		struct stack_entry *e = &(*entries)[i];
 		char where[4200];
 
 		if (parse_entry(src, config_setting_get_elem(stack, (unsigned)i), e, r, err, errlen) < 0) {
@@ -415,13 +398,72 @@ static int parse_policy(const struct policy_source *src, config_t *cfg, struct p
 		}
 		snprintf(where, sizeof(where), "%s:%d", src->path, e->line);
 		for (size_t j = 0; j < i && e->mod == NULL; j++)
-			if (p->entries[j].module && strcmp(p->entries[j].module, e->module) == 0) {
+			if ((*entries)[j].module && strcmp((*entries)[j].module, e->module) == 0) {
 				/* one object, one state per entry */
-				e->mod = p->entries[j].mod;
-				e->validate = p->entries[j].validate;
+				e->mod = (*entries)[j].mod;
+				e->validate = (*entries)[j].validate;
 			}
 		if (e->mod == NULL && load_module(src, e, where, err, errlen) < 0 &&
 		    problem(r, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int section_problem(void *ctx, const char *text)
+{
+	return problem(ctx, text);
+}
+
+static int parse_policy(const struct policy_source *src, config_t *cfg, struct policy *p,
+			struct report *r, char *err, size_t errlen)
+{
+	config_setting_t *root = config_root_setting(cfg), *stack = NULL, *bridges = NULL;
+
+	for (int i = 0; i < config_setting_length(root); i++) {
+		config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
+
+		if (strcmp(config_setting_name(s), "stack") == 0) {
+			stack = s;
+		} else if (strcmp(config_setting_name(s), "bridges") == 0) {
+			bridges = s;
+		} else {
+			snprintf(err, errlen, "%s:%d: unknown setting '%s'", src->path,
+				 (int)config_setting_source_line(s), config_setting_name(s));
+			if (problem(r, err) < 0)
+				return -1;
+		}
+	}
+	if (bridges && sections_parse(src->path, bridges, p, section_problem, r, err, errlen) < 0)
+		return -1;
+	if (stack == NULL && bridges == NULL) {
+		snprintf(err, errlen, "%s: no stack = ( ... ); setting", src->path);
+		return -1;
+	}
+	if (stack && !config_setting_is_list(stack)) {
+		snprintf(err, errlen, "%s:%d: stack must be a list ( { ... }, ... )", src->path,
+			 (int)config_setting_source_line(stack));
+		return -1;
+	}
+	p->has_stack = stack != NULL;
+	if (src->bridge) {
+		p->section = sections_match(p, src->bridge);
+		if (p->section && p->section->has_stack)
+			stack = p->section->setting;
+	}
+	if (stack == NULL && src->bridge) {
+		snprintf(err, errlen, "%s: no section of bridges matches bridge %s, and there is no "
+				      "top-level stack for it", src->path, src->bridge);
+		return -1;
+	}
+	if (stack && parse_stack(src, stack, &p->entries, &p->n, r, err, errlen) < 0)
+		return -1;
+	/* check: every section's own stack too. */
+	for (size_t i = 0; r && i < p->nsections; i++) {
+		struct bridge_section *s = &p->sections[i];
+
+		if (s->has_stack &&
+		    parse_stack(src, s->setting, &s->entries, &s->n, r, err, errlen) < 0)
 			return -1;
 	}
 	return 0;
@@ -508,11 +550,11 @@ static void unload(struct stack_entry *e)
 	close(e->fd);
 }
 
-static void free_entries(struct policy *p, bool unload_objects)
+static void free_stack(struct stack_entry *entries, size_t n, bool unload_objects)
 {
 	/* Last first: an entry that shares an object closes before its loader unloads it. */
-	for (size_t i = p->n; p->entries && i-- > 0;) {
-		struct stack_entry *e = &p->entries[i];
+	for (size_t i = n; entries && i-- > 0;) {
+		struct stack_entry *e = &entries[i];
 
 		if (e->opened && e->mod && e->mod->close)
 			e->mod->close(e->state);
@@ -525,7 +567,15 @@ static void free_entries(struct policy *p, bool unload_objects)
 		free(e->argv);
 		free(e->module);
 	}
-	free(p->entries);
+	free(entries);
+}
+
+static void free_entries(struct policy *p, bool unload_objects)
+{
+	free_stack(p->entries, p->n, unload_objects);
+	for (size_t i = 0; i < p->nsections; i++)
+		free_stack(p->sections[i].entries, p->sections[i].n, unload_objects);
+	sections_free(p);
 	free(p->path);
 	*p = (struct policy){ 0 };
 }

@@ -32,16 +32,35 @@ struct stack_entry {
 	void *state;      /* the module's, from open() */
 };
 
+/* One section of the `bridges` list (bridge-auth.conf(5)): what it sets for the bridges it matches. */
+struct bridge_section {
+	char *match;          /* an exact name or an fnmatch(3) pattern */
+	int line;
+	long max_taps;        /* max_taps_per_user; -1: no limit */
+	bool isolated;
+	unsigned mtu;         /* 0: the bridge's */
+	char *tap_name;       /* NULL: tap%d */
+	bool has_stack;       /* its own stack; else the top-level one */
+	void *setting;        /* its stack's libconfig setting, while the file is read */
+	struct stack_entry *entries; /* its stack, loaded by policy_check only */
+	size_t n;
+};
+
 struct policy {
 	char *path;
-	struct stack_entry *entries;
+	struct stack_entry *entries; /* the stack that decides (the bridge's, or the top-level one) */
 	size_t n;
+	struct bridge_section *sections;
+	size_t nsections;
+	const struct bridge_section *section; /* the one that matched the bridge; NULL: none */
+	bool has_stack;                       /* the file has a top-level stack */
 };
 
 struct policy_source {
 	const char *path;      /* the configuration file */
 	const char *moduledir; /* where NAME.so modules live */
 	uid_t owner;           /* who must own both: root, except in unit tests */
+	const char *bridge;    /* the bridge asked for (its section's stack decides); NULL: none */
 };
 
 /* Load and trust-check the configuration and every module.  -1 with ERR on any problem. */

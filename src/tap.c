@@ -2,17 +2,21 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/ethtool.h>
 #include <linux/if_tun.h>
-#include <linux/sockios.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "exitcodes.h"
+#include "mark.h"
+#include "netlink.h"
+#include "pin.h"
+#include "quota.h"
 #include "tap.h"
 
 #define TUN_MAJOR 10
@@ -43,113 +47,154 @@ static void ifr_for(struct ifreq *ifr, const char *name)
 	memcpy(ifr->ifr_name, name, strnlen(name, IFNAMSIZ - 1));
 }
 
-/* Exists, is a bridge (its ethtool driver is "bridge"), and has MTU *mtu. */
-static int bridge_probe(int ctl, const char *bridge, int *mtu, char *err, size_t errlen)
+/* Exists and is a bridge (link kind "bridge"): its index, MTU and address in BR. */
+static int bridge_probe(struct nl *nl, const char *bridge, struct nl_link *br, char *err,
+			size_t errlen)
 {
-	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
-	struct ifreq ifr;
-
-	ifr_for(&ifr, bridge);
-	if (ioctl(ctl, SIOCGIFINDEX, &ifr) < 0) {
+	if (nl_link_get(nl, bridge, br, err, errlen) < 0) {
 		if (errno == ENODEV)
 			snprintf(err, errlen, "bridge %s does not exist", bridge);
-		else
-			snprintf(err, errlen, "cannot look up bridge %s: %s", bridge, strerror(errno));
 		return -1;
 	}
-	ifr_for(&ifr, bridge);
-	ifr.ifr_data = (void *)&info;
-	if (ioctl(ctl, SIOCETHTOOL, &ifr) < 0 || strcmp(info.driver, "bridge") != 0) {
+	if (strcmp(br->kind, "bridge") != 0) {
 		snprintf(err, errlen, "%s is not a bridge", bridge);
 		return -1;
 	}
-	ifr_for(&ifr, bridge);
-	if (ioctl(ctl, SIOCGIFMTU, &ifr) < 0) {
-		snprintf(err, errlen, "cannot read the MTU of bridge %s: %s", bridge, strerror(errno));
-		return -1;
-	}
-	*mtu = ifr.ifr_mtu;
 	return 0;
 }
 
-int tap_attach(int tunfd, const struct tap_config *c, char name[IFNAMSIZ], char *err,
-	       size_t errlen)
+/* TUNSETIFF from the template, TUNSETOWNER: the tap exists, named NAME. */
+static int tap_create(int tunfd, const struct tap_config *c, char name[IFNAMSIZ], char *err,
+		      size_t errlen)
 {
 	unsigned int features = 0;
 	struct ifreq ifr;
-	int ctl, mtu, index, rc = -1;
 
-	ctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (ctl < 0) {
-		snprintf(err, errlen, "cannot open a control socket: %s", strerror(errno));
-		return -1;
-	}
-	if (bridge_probe(ctl, c->bridge, &mtu, err, errlen) < 0)
-		goto done;
-
-	ifr_for(&ifr, "tap%d");
+	ifr_for(&ifr, c->port->tap_name);
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
 	if (c->use_vnet && ioctl(tunfd, TUNGETFEATURES, &features) == 0 &&
 	    (features & IFF_VNET_HDR))
 		ifr.ifr_flags |= IFF_VNET_HDR;
 	if (ioctl(tunfd, TUNSETIFF, &ifr) < 0) {
-		snprintf(err, errlen, "cannot create a tap device: %s", strerror(errno));
-		goto done;
+		snprintf(err, errlen, "cannot create a tap device (%s): %s", c->port->tap_name,
+			 strerror(errno));
+		return -1;
 	}
 	memcpy(name, ifr.ifr_name, IFNAMSIZ);
 	name[IFNAMSIZ - 1] = '\0';
-
 	if (ioctl(tunfd, TUNSETOWNER, (unsigned long)c->owner) < 0) {
 		snprintf(err, errlen, "cannot set the owner of %s: %s", name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * max_taps_per_user: take the user's lock (0 or EXIT_INTERNAL) and count
+ * their taps on the bridge from the marks: 0 when one more is allowed,
+ * EXIT_DENIED when not, EXIT_NETWORK when they cannot be counted.  The
+ * lock stays held (unless EXIT_INTERNAL) until the new tap is attached.
+ */
+static int quota_enter(struct nl *nl, const struct tap_config *c, const struct nl_link *br,
+		       char *err, size_t errlen)
+{
+	unsigned held;
+
+	if (quota_lock(c->quota_fd, c->owner, c->quota_wait_ms, err, errlen) < 0)
+		return EXIT_INTERNAL;
+	if (quota_count(nl, br->index, c->owner, &held, err, errlen) < 0)
+		return EXIT_NETWORK;
+	if (held >= (unsigned long)c->port->max_taps) {
+		snprintf(err, errlen, "bridge %s allows at most %ld tap%s per user, and uid %u "
+				      "holds %u there", c->bridge, c->port->max_taps,
+			 c->port->max_taps == 1 ? "" : "s", (unsigned)c->owner, held);
+		return EXIT_DENIED;
+	}
+	return 0;
+}
+
+static int failed(char *err, size_t errlen, const char *what, const char *name)
+{
+	snprintf(err, errlen, "cannot %s %s: %s", what, name, strerror(errno));
+	return EXIT_NETWORK;
+}
+
+int tap_attach(int tunfd, const struct tap_config *c, char name[IFNAMSIZ], char *err,
+	       size_t errlen)
+{
+	struct nl_link br, tap;
+	struct nl *nl;
+	char mark[NL_ALIAS_MAX];
+	unsigned mtu, reaped;
+	bool locked = false;
+	int rc = EXIT_NETWORK;
+
+	nl = nl_open(err, errlen);
+	if (nl == NULL)
+		return EXIT_NETWORK;
+	/* Taps of ours that a holder made persistent go first, on every request. */
+	if (mark_reap(nl, &reaped, NULL, NULL, err, errlen) < 0 ||
+	    bridge_probe(nl, c->bridge, &br, err, errlen) < 0)
+		goto done;
+	mtu = c->port->mtu ? c->port->mtu : br.mtu;
+	if (mtu > br.mtu) {
+		snprintf(err, errlen, "the policy's mtu %u for bridge %s is above the bridge's MTU %u",
+			 mtu, c->bridge, br.mtu);
+		rc = EXIT_CONFIG;
 		goto done;
 	}
-	ifr_for(&ifr, name);
-	ifr.ifr_mtu = mtu;
-	if (ioctl(ctl, SIOCSIFMTU, &ifr) < 0) {
-		snprintf(err, errlen, "cannot set the MTU of %s to %d: %s", name, mtu, strerror(errno));
-		goto done;
+	if (c->port->max_taps >= 0) {
+		rc = quota_enter(nl, c, &br, err, errlen);
+		locked = rc != EXIT_INTERNAL;
+		if (rc != 0)
+			goto done;
+		rc = EXIT_NETWORK;
 	}
+	if (tap_create(tunfd, c, name, err, errlen) < 0 ||
+	    nl_link_get(nl, name, &tap, err, errlen) < 0)
+		goto done;
 	/* The bridge takes the lowest port MAC: keep ours high so it never changes. */
-	ifr_for(&ifr, name);
-	if (ioctl(ctl, SIOCGIFHWADDR, &ifr) < 0) {
-		snprintf(err, errlen, "cannot read the MAC address of %s: %s", name, strerror(errno));
+	if (tap.addr_len != 6) {
+		snprintf(err, errlen, "%s has no Ethernet address", name);
 		goto done;
 	}
-	ifr.ifr_hwaddr.sa_data[0] = (char)0xFE;
-	if (ioctl(ctl, SIOCSIFHWADDR, &ifr) < 0) {
-		snprintf(err, errlen, "cannot set the MAC address of %s: %s", name, strerror(errno));
+	tap.addr[0] = 0xFE;
+	/* The mark first: who asked, for which bridge, when (mark.h). */
+	mark_format(mark, sizeof(mark), c->owner, c->bridge, time(NULL));
+	if (nl_link_set(nl, tap.index, &(struct nl_change){ .alias = mark, .mtu = mtu,
+							    .addr = tap.addr,
+							    .addr_len = tap.addr_len }) < 0) {
+		rc = failed(err, errlen, "mark and set the MTU and MAC address of", name);
 		goto done;
 	}
-	index = (int)if_nametoindex(name);
-	if (index == 0) {
-		snprintf(err, errlen, "cannot find %s: %s", name, strerror(errno));
+	/* Whatever address a holder gives their tap, the bridge's stays. */
+	if (bridge_mac_pin(nl, &br) < 0) {
+		rc = failed(err, errlen, "fix the MAC address of bridge", c->bridge);
 		goto done;
 	}
-	ifr_for(&ifr, c->bridge);
-	ifr.ifr_ifindex = index;
-	if (ioctl(ctl, SIOCBRADDIF, &ifr) < 0) {
-		if (errno == EOPNOTSUPP)
-			snprintf(err, errlen, "%s is not a bridge", c->bridge);
-		else if (errno == ENODEV)
-			snprintf(err, errlen, "bridge %s does not exist", c->bridge);
-		else
-			snprintf(err, errlen, "cannot attach %s to bridge %s: %s", name, c->bridge,
-				 strerror(errno));
+	if (nl_link_set(nl, tap.index, &(struct nl_change){ .master = br.index }) < 0) {
+		snprintf(err, errlen, "cannot attach %s to bridge %s: %s", name, c->bridge,
+			 strerror(errno));
 		goto done;
 	}
-	ifr_for(&ifr, name);
-	if (ioctl(ctl, SIOCGIFFLAGS, &ifr) < 0) {
-		snprintf(err, errlen, "cannot read the flags of %s: %s", name, strerror(errno));
+	/* Isolated before the port comes up: no frame ever passes unisolated. */
+	if (c->port->isolated && nl_port_isolate(nl, tap.index) < 0) {
+		rc = failed(err, errlen, "isolate the bridge port", name);
 		goto done;
 	}
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(ctl, SIOCSIFFLAGS, &ifr) < 0) {
-		snprintf(err, errlen, "cannot bring %s up: %s", name, strerror(errno));
+	if (locked) { /* counted, made, marked, attached: the next request sees it */
+		quota_unlock(c->quota_fd, c->owner);
+		locked = false;
+	}
+	if (nl_link_set(nl, tap.index, &(struct nl_change){ .up = true }) < 0) {
+		rc = failed(err, errlen, "bring up", name);
 		goto done;
 	}
 	rc = 0;
 done:
-	close(ctl);
+	if (locked)
+		quota_unlock(c->quota_fd, c->owner);
+	nl_close(nl);
 	return rc;
 }
 

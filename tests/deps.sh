@@ -23,6 +23,8 @@ ldap+=(polkitd dbus-daemon dbus-bin)
 # QEMU); never libvirt-daemon-system (the system service, its group, default
 # network and AppArmor profiles): nothing runs or changes on the host.
 libvirt=(libvirt-daemon libvirt-clients libvirt-daemon-driver-qemu)
+# rtnetlink through libmnl (per-bridge sections, marks, quotas).
+build+=(libmnl-dev)
 
 if [ "$(id -u)" != 0 ]; then
 	echo "deps.sh: run as root (it calls apt-get)" >&2

@@ -1,0 +1,77 @@
+/*
+ * rtnetlink through libmnl: the few link operations the helper and the
+ * admin tool need (dumps filtered by the kernel, one link by name, the
+ * changes the helper makes to its tap and to the bridge).  Every attribute
+ * is type-checked before it is read.
+ */
+#ifndef BRIDGE_AUTH_NETLINK_H
+#define BRIDGE_AUTH_NETLINK_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define NL_ALIAS_MAX 256 /* IFALIASZ */
+#define NL_ADDR_MAX 32   /* MAX_ADDR_LEN */
+
+struct nl;
+
+struct nl_link {
+	unsigned index;
+	char name[IFNAMSIZ];
+	unsigned master;        /* 0: none */
+	unsigned mtu;
+	bool up;
+	char kind[16];          /* IFLA_INFO_KIND, "" when none */
+	char alias[NL_ALIAS_MAX];
+	unsigned char addr[NL_ADDR_MAX];
+	unsigned addr_len;
+	bool tun_persist;       /* kind "tun": IFLA_TUN_PERSIST */
+	bool tun_has_owner;
+	uint32_t tun_owner;
+	int isolated;           /* bridge port flag, -1: not asked or not a port */
+};
+
+/* Open a NETLINK_ROUTE socket.  NULL with ERR on failure. */
+struct nl *nl_open(char *err, size_t errlen);
+void nl_close(struct nl *nl);
+
+typedef int (*nl_link_fn)(void *ctx, const struct nl_link *l);
+
+/*
+ * Every link whose master is MASTER (0: any) and kind is KIND (NULL: any),
+ * asked of the kernel as a filtered dump, the filters checked again here.
+ * FN's negative return stops the walk and is returned.  A dump that the
+ * kernel marks interrupted (links came or went meanwhile) is started again,
+ * so a count made from it is exact.  -1 with ERR on failure.
+ */
+int nl_links(struct nl *nl, unsigned master, const char *kind, nl_link_fn fn, void *ctx,
+	     char *err, size_t errlen);
+
+/* The bridge port flags (isolated) of every port, by index: FN sees index and isolated only. */
+int nl_ports(struct nl *nl, nl_link_fn fn, void *ctx, char *err, size_t errlen);
+
+/* One link by name: 0, -1 with errno ENODEV when there is none, -1 with ERR otherwise. */
+int nl_link_get(struct nl *nl, const char *name, struct nl_link *l, char *err, size_t errlen);
+
+/* What nl_link_set changes: only the members set. */
+struct nl_change {
+	const char *alias;
+	unsigned mtu;                /* 0: unchanged */
+	unsigned master;             /* 0: unchanged */
+	const unsigned char *addr;   /* NULL: unchanged */
+	unsigned addr_len;
+	bool up;                     /* bring it up */
+};
+
+/* Apply C to link INDEX (one RTM_NEWLINK, acknowledged).  -1 with errno on failure. */
+int nl_link_set(struct nl *nl, unsigned index, const struct nl_change *c);
+
+/* Set the bridge port flag "isolated" on port INDEX.  -1 with errno on failure. */
+int nl_port_isolate(struct nl *nl, unsigned index);
+
+/* Delete link INDEX.  -1 with errno on failure. */
+int nl_link_del(struct nl *nl, unsigned index);
+
+#endif
