@@ -56,7 +56,7 @@ done
 log_settle
 is "$got" "$N" "killed when the tap arrives: every one of the $N requests got its tap"
 for pid in "${!RUN_TAP[@]}"; do
-	grep -qE "qemu-bridge-helper\[$pid\]: user=alice uid=4001 bridge=br0 tap=${RUN_TAP[$pid]} verdict=granted module=acl " "$BA_SYSLOG" &&
+	grep -qE "qemu-bridge-helper\[$pid\]: user=- uid=4001 bridge=br0 tap=${RUN_TAP[$pid]} verdict=granted module=acl " "$BA_SYSLOG" &&
 		logged=$((logged + 1))
 done
 is "$logged" "$got" "killed when the tap arrives: every tap received has its granted line in the log"
@@ -115,7 +115,7 @@ secret_case() { # secret_case NAME MODULE ARGS SECRET-ERE LOG-ERE
 	ba_refused "readable policy, $name" $EXIT_DENIED "${M_BY}$mod: $logre"
 }
 secret_case "acl on a file alice cannot read" acl "\"file=$PRIV/acl-7f3a.conf\"" \
-	'acl-7f3a|private|/etc/qemu|cannot be read' '/etc/qemu/private/acl-7f3a\.conf cannot be read by user alice'
+	'acl-7f3a|private|/etc/qemu|cannot be read' '/etc/qemu/private/acl-7f3a\.conf cannot be read by uid 4001'
 secret_case "group" group '"map=br0:secret-ops-team"' \
 	'secret|ops|team|not in group' 'alice is not in group secret-ops-team, which bridge br0 requires'
 secret_case "pam" pam '"service=hidden-svc-name"' \

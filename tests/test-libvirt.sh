@@ -58,7 +58,7 @@ lv_define vmdenied br1
 n=$(log_lines)
 lv_boot_ping vm br0 "virtio on br0"
 syslog_since "$n" "virtio on br0: our helper logged the grant" \
-	"user=alice uid=4001 bridge=br0 tap=$LV_IF verdict=granted module=acl"
+	"user=- uid=4001 bridge=br0 tap=$LV_IF verdict=granted module=acl"
 
 # 2. Without --use-vnet, then virsh destroy.
 n=$(log_lines)
@@ -71,7 +71,7 @@ like "$link" ' master br0 ' "rtl8139 on br0: the kernel has the tap on br0"
 like "$link" ' user (alice|4001) ' "rtl8139 on br0: the tap is owned by alice"
 like "$link" ' vnet_hdr off ' "rtl8139 on br0: no vnet header (libvirt passed no --use-vnet)"
 syslog_since "$n" "rtl8139 on br0: our helper logged the grant" \
-	"user=alice uid=4001 bridge=br0 tap=$LV_IF verdict=granted module=acl"
+	"user=- uid=4001 bridge=br0 tap=$LV_IF verdict=granted module=acl"
 lv_destroy vm8139
 is "$LV_RC" 0 "virsh destroy exits 0" || diag "$LV_ERR"
 is "$(lv_state vm8139)" "shut off" "virsh destroy: the domain is shut off"
@@ -109,7 +109,7 @@ lv_iface vmdefault
 like "$LV_IF_LINE" '^tap[0-9]+ bridge br0 virtio ' "no qemu.conf: domiflist shows a tap on br0"
 like "$(lv_link "$LV_IF")" ' master br0 .* user (alice|4001) ' "no qemu.conf: the kernel has alice's tap on br0"
 syslog_since "$n" "no qemu.conf: the tap came from our helper at $BA_UPSTREAM_SRC" \
-	"qemu-bridge-helper\\[[0-9]+\\]: user=alice uid=4001 bridge=br0 tap=$LV_IF verdict=granted module=acl"
+	"qemu-bridge-helper\\[[0-9]+\\]: user=- uid=4001 bridge=br0 tap=$LV_IF verdict=granted module=acl"
 lv_destroy vmdefault
 is "$LV_RC" 0 "no qemu.conf: virsh destroy exits 0" || diag "$LV_ERR"
 ba_no_taps "no qemu.conf: no tap remains after virsh destroy"

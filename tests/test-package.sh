@@ -273,7 +273,9 @@ dpkg -c "$deb" >"$out/bridge-auth.contents" && dpkg -c "$devdeb" >"$out/bridge-a
 check "bridge-auth: $helper is -rwsr-xr-x root/root in the .deb" \
 	grep -Eq "^-rwsr-xr-x root/root +[0-9]+ .* \.$helper\$" "$out/bridge-auth.contents"
 check "bridge-auth: modules in /usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/bridge-auth" \
-	eval "[ \"\$(grep -Ec ' \\./usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/bridge-auth/(acl|group|pam)\\.so\$' \"$out/bridge-auth.contents\")\" = 3 ]"
+	eval "[ \"\$(grep -Ec ' \\./usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/bridge-auth/(acl|group|pam|polkit)\\.so\$' \"$out/bridge-auth.contents\")\" = 4 ]"
+check "bridge-auth: the polkit action where polkitd reads actions" \
+	grep -q ' \./usr/share/polkit-1/actions/org\.qemu\.bridge-auth\.policy$' "$out/bridge-auth.contents"
 check "bridge-auth: conffiles are /etc/qemu/bridge-auth.conf and /etc/pam.d/qemu-bridge-helper" \
 	eval "[ \"\$(dpkg-deb -I '$deb' conffiles | sort | tr '\n' ' ')\" = '/etc/pam.d/qemu-bridge-helper /etc/qemu/bridge-auth.conf ' ]"
 check "bridge-auth-dev: header, pkg-config file, bridge-auth-module(7), the example" \

@@ -54,5 +54,4 @@ const struct bridge_auth_module bridge_auth_module = {
 	.open = polkit_open,
 	.check = polkit_check,
 	.close = polkit_close,
-	.flags = BRIDGE_AUTH_NAME_UNUSED, /* polkitd is told the uid; it finds the name itself */
 };

@@ -231,7 +231,7 @@ BA_ERR=$(cat "$BA_TMP/stderr")
 _ba_parse_line
 is "$(ba_decision)" refused "slapd stopped: uid 5101 (dave) is refused"
 is "$BA_RC" 1 "slapd stopped: exit status 1 (denied), not a failure of the helper" || diag "$BA_ERR"
-like "${BA_ERR%%$'\n'*}" '^qemu-bridge-helper: access to bridge br0 denied for this user by module pam: PAM account check \(service qemu-bridge-helper\): uid 5101 has no user name$' \
+like "${BA_ERR%%$'\n'*}" '^qemu-bridge-helper: access to bridge br0 denied for uid 5101 by module pam: PAM account check \(service qemu-bridge-helper\): uid 5101 has no user name$' \
 	"slapd stopped: the refusal says pam found no user name for uid 5101"
 ba_no_taps "slapd stopped: no tap left behind"
 
