@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2086,SC2046 # test lists are words split on spaces, on purpose
 # The mutation check: each tests/mutants/NAME.patch breaks one security
 # property on purpose; the suite must notice.  Each patch has headers:
 #     # Breaks: the property, and how the patch breaks it
@@ -103,7 +104,8 @@ restore() {
 # tests_of PATCH: its "# Tests:" line.
 tests_of() { sed -n 's/^# Tests: *//p' "$1" | head -1; }
 
-# Every test of the suite, as the Makefile names them.
+# Every test of the suite, as the Makefile names them ($(TESTS) is make's).
+# shellcheck disable=SC2016
 all_tests=$(printf 'ba-print-tests:\n\t@echo $(TESTS)\n' |
 	make -s -C "$build" -f Makefile -f - ba-print-tests 2>/dev/null) || all_tests=
 [ -n "$all_tests" ] || { echo "FAIL: mutants: cannot list the suite's TESTS"; exit 1; }
