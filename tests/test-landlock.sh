@@ -28,7 +28,7 @@ ba_bridge br0
 ba_policy_default
 ba_bridge_conf "allow br0"
 
-RULES=(--ro /etc/qemu --rw /dev/net/tun --rw /dev/null --rw /dev/log
+RULES=(--ro /etc/qemu --ro "$BA_POLICYDIR" --rw /dev/net/tun --rw /dev/null --rw /dev/log
 	--rx /usr/lib --rx /lib --rx "$BA_MODULEDIR" --rx "$(dirname "$BA_HELPER")"
 	--ro /etc/ld.so.cache --ro /proc/self
 	--rx "$(dirname "$BA_CLIENT_BIN")")

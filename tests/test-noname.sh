@@ -70,7 +70,7 @@ like "$(last_log)" "verdict=denied module=pam reason=\"$NS_MSG" \
 
 # A module that needs the name is not even asked: acl sufficient first still grants.
 stack 'stack = (
-  { module = "acl"; control = "sufficient"; },
+  { module = "acl"; control = "sufficient"; args = [ "file='"$BA_BRIDGE_CONF"'" ]; },
   { module = "group"; control = "required"; args = [ "map=br0:alice" ]; }
 );'
 ba_expect alice br0 granted "acl sufficient before group: granted without any name"
