@@ -240,7 +240,7 @@ static void check_socket(int fd)
 static void drop_privileges(const struct bridge_auth_caller *c)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct caps[2];
+	struct __user_cap_data_struct caps[2] = { { 0 } }; /* valgrind sees only caps[0] written */
 	uid_t ruid, euid, suid;
 	gid_t rgid, egid, sgid;
 

@@ -76,7 +76,7 @@ static const char *result(int fd)
 static const char *capeff(char *buf, size_t size, const struct __user_cap_data_struct *same)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2];
+	struct __user_cap_data_struct d[2] = { { 0 } };
 
 	if (syscall(SYS_capget, &h, d) != 0)
 		return "error";
@@ -92,7 +92,7 @@ static const char *capeff(char *buf, size_t size, const struct __user_cap_data_s
 static void raise_caps(void)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2];
+	struct __user_cap_data_struct d[2] = { { 0 } };
 
 	if (syscall(SYS_capget, &h, d) == 0) {
 		d[0].effective = d[0].permitted;
@@ -173,7 +173,7 @@ static enum bridge_auth_verdict ascaller_check(void *state, const struct bridge_
 					       const struct bridge_auth_host *host, char *reason)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct before[2];
+	struct __user_cap_data_struct before[2] = { { 0 } };
 	struct probe p = { .s = state, .host = host, .caller = req->caller };
 	char buf[20];
 	int r, e;
