@@ -33,6 +33,9 @@ RULES=(--ro /etc/qemu --ro "$BA_POLICYDIR" --rw /dev/net/tun --rw /dev/null --rw
 	--ro /etc/ld.so.cache --ro /proc/self
 	--rx "$(dirname "$BA_CLIENT_BIN")")
 [ -d /lib64 ] && RULES+=(--rx /lib64)
+# A sanitized build (tests/check-hardening.sh): LeakSanitizer's tracer reads
+# /proc/PID/task of the helper, which is not /proc/self for it.
+[ -z "${LSAN_OPTIONS:-}" ] || RULES+=(--ro /proc)
 
 # ba_as USER CMD...: CMD as USER inside the profile (ba_run's timeout stays outside).
 ba_as() {
