@@ -233,9 +233,11 @@ static void check_socket(int fd)
 
 /*
  * Irrevocably become the caller, keeping CAP_NET_ADMIN only; check that it
- * held.  The supplementary groups go first: nothing after the drop needs
- * them, and libcap-ng reads /proc/self/status, which lists every one of
- * them (1,000 groups made the drop 0.6 ms slower).
+ * held.  As root: no supplementary groups (nothing after the drop needs
+ * them), an empty bounding set; then the ids, the permitted set kept across
+ * setresuid (PR_SET_KEEPCAPS); then libcap-ng applies CAP_NET_ADMIN alone.
+ * (capng_change_id() does the same but reads /proc/self/status four times:
+ * 0.18 ms a request.)
  */
 static void drop_privileges(const struct bridge_auth_caller *c)
 {
@@ -243,12 +245,21 @@ static void drop_privileges(const struct bridge_auth_caller *c)
 	struct __user_cap_data_struct caps[2] = { { 0 } }; /* valgrind sees only caps[0] written */
 	uid_t ruid, euid, suid;
 	gid_t rgid, egid, sgid;
+	int cap, last;
 
 	if (setgroups(0, NULL) < 0)
 		fail(EXIT_PRIVILEGE, "cannot drop the supplementary groups: %s", strerror(errno));
-	capng_clear(CAPNG_SELECT_BOTH);
+	for (cap = 0; prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0; cap++)
+		; /* EINVAL past the kernel's last capability */
+	last = cap - 1;
+	if (errno != EINVAL || last < CAP_NET_ADMIN || prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 ||
+	    setresgid(c->gid, c->gid, c->gid) < 0 || setresuid(c->uid, c->uid, c->uid) < 0 ||
+	    prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		fail(EXIT_PRIVILEGE, "cannot drop privileges to uid %u: %s", (unsigned)c->uid,
+		     strerror(errno));
+	capng_clear(CAPNG_SELECT_CAPS);
 	if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_NET_ADMIN) < 0 ||
-	    capng_change_id((int)c->uid, (int)c->gid, CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING) != 0)
+	    capng_apply(CAPNG_SELECT_CAPS) != 0)
 		fail(EXIT_PRIVILEGE, "cannot drop privileges to uid %u", (unsigned)c->uid);
 	/* Checked from the kernel's answers (capget, not libcap-ng's state). */
 	if (getresuid(&ruid, &euid, &suid) < 0 || getresgid(&rgid, &egid, &sgid) < 0 ||
@@ -257,9 +268,12 @@ static void drop_privileges(const struct bridge_auth_caller *c)
 	    (c->uid != 0 && setuid(0) == 0) || syscall(SYS_capget, &hdr, caps) != 0 ||
 	    caps[0].effective != 1U << CAP_NET_ADMIN || caps[0].permitted != 1U << CAP_NET_ADMIN ||
 	    caps[0].inheritable != 0 || caps[1].effective != 0 || caps[1].permitted != 0 ||
-	    caps[1].inheritable != 0 || prctl(PR_CAPBSET_READ, CAP_SYS_ADMIN) != 0 ||
+	    caps[1].inheritable != 0 || prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0) != 0 ||
 	    prctl(PR_SET_DUMPABLE, 0) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		fail(EXIT_PRIVILEGE, "privileges were not dropped as required; stopping");
+	for (cap = 0; cap <= last; cap++)
+		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 0)
+			fail(EXIT_PRIVILEGE, "privileges were not dropped as required; stopping");
 }
 
 int main(int argc, char **argv)
