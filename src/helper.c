@@ -29,7 +29,6 @@
 #include "exitcodes.h"
 #include "log.h"
 #include "policy.h"
-#include "quota.h"
 #include "sections.h"
 #include "stack.h"
 #include "tap.h"
@@ -38,7 +37,6 @@
 #define POLICY_FILE POLICYDIR "/bridge-auth.conf"
 #define SAFE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define REQUEST_TIMEOUT 30 /* seconds: a hung module or name service cannot hold a request */
-#define QUOTA_WAIT_MS 10000 /* a user's own other requests may hold their quota lock this long */
 
 /* What the syslog line of this request says; filled in as the request goes. */
 static struct {
@@ -286,7 +284,7 @@ int main(int argc, char **argv)
 	struct stack_result verdict;
 	struct port_settings port;
 	char err[1024], tap[IFNAMSIZ] = "", decider[64] = "";
-	int tunfd, rc, quota_fd = -1;
+	int tunfd, rc;
 
 	if (argc < 1 || argv[0] == NULL)
 		_exit(EXIT_USAGE); /* no argv at all: nothing to trust (CVE-2021-4034) */
@@ -340,13 +338,11 @@ int main(int argc, char **argv)
 	tunfd = tun_open(err, sizeof(err));
 	if (tunfd < 0)
 		fail(EXIT_NETWORK, "%s", err);
-	if (port.max_taps >= 0 && (quota_fd = quota_lock_open(QUOTA_LOCK_FILE, err, sizeof(err))) < 0)
-		fail(EXIT_INTERNAL, "%s", err);
 	drop_privileges(&caller.id);
 
 	request.tap = tap;
-	rc = tap_attach(tunfd, &(struct tap_config){ args.bridge, args.use_vnet, caller.id.uid, &port,
-						     quota_fd, QUOTA_WAIT_MS }, tap, err, sizeof(err));
+	rc = tap_attach(tunfd, &(struct tap_config){ args.bridge, args.use_vnet, caller.id.uid, &port },
+			tap, err, sizeof(err));
 	if (rc != 0)
 		fail(rc, "%s", request.reason = err);
 	audit("granted", verdict.reason);

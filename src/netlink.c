@@ -64,7 +64,7 @@ static const enum mnl_attr_data_type link_types[IFLA_MAX + 1] = {
 	[IFLA_IFNAME] = MNL_TYPE_NUL_STRING, [IFLA_IFALIAS] = MNL_TYPE_NUL_STRING,
 	[IFLA_MASTER] = MNL_TYPE_U32, [IFLA_MTU] = MNL_TYPE_U32,
 	[IFLA_LINKINFO] = MNL_TYPE_NESTED, [IFLA_PROTINFO] = MNL_TYPE_NESTED,
-	[IFLA_ADDRESS] = MNL_TYPE_BINARY,
+	[IFLA_ADDRESS] = MNL_TYPE_BINARY, [IFLA_PROP_LIST] = MNL_TYPE_NESTED,
 };
 static const enum mnl_attr_data_type info_types[IFLA_INFO_MAX + 1] = {
 	[IFLA_INFO_KIND] = MNL_TYPE_NUL_STRING, [IFLA_INFO_DATA] = MNL_TYPE_NESTED,
@@ -102,6 +102,24 @@ static void copy_str(char *dst, size_t size, const struct nlattr *a)
 	snprintf(dst, size, "%s", a ? mnl_attr_get_str(a) : "");
 }
 
+/* The first alternative name of ours in the list PROPS, into L->ours. */
+static int our_altname(const struct nlattr *props, struct nl_link *l)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, props) {
+		if (mnl_attr_get_type(a) != IFLA_ALT_IFNAME)
+			continue;
+		if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0 ||
+		    mnl_attr_get_payload_len(a) > NL_ALTNAME_MAX)
+			return -1;
+		if (l->ours[0] == '\0' &&
+		    strncmp(mnl_attr_get_str(a), NL_OUR_ALTNAME, strlen(NL_OUR_ALTNAME)) == 0)
+			copy_str(l->ours, sizeof(l->ours), a);
+	}
+	return 0;
+}
+
 /* One RTM_NEWLINK message into L; -1 when it is malformed. */
 static int parse_link(const struct nlmsghdr *nlh, struct nl_link *l)
 {
@@ -136,6 +154,8 @@ static int parse_link(const struct nlmsghdr *nlh, struct nl_link *l)
 		if (port[IFLA_BRPORT_ISOLATED])
 			l->isolated = mnl_attr_get_u8(port[IFLA_BRPORT_ISOLATED]) != 0;
 	}
+	if (tb[IFLA_PROP_LIST] && our_altname(tb[IFLA_PROP_LIST], l) < 0)
+		return -1;
 	if (tb[IFLA_LINKINFO] == NULL)
 		return 0;
 	if (parse_nested(tb[IFLA_LINKINFO], info, IFLA_INFO_MAX, info_types) < 0)
@@ -339,6 +359,16 @@ int nl_port_isolate(struct nl *nl, unsigned index)
 	struct nlattr *nest = mnl_attr_nest_start(nlh, IFLA_PROTINFO | NLA_F_NESTED);
 
 	mnl_attr_put_u8(nlh, IFLA_BRPORT_ISOLATED, 1);
+	mnl_attr_nest_end(nlh, nest);
+	return exchange(nl, nlh, NULL, NULL);
+}
+
+int nl_altname_add(struct nl *nl, unsigned index, const char *name)
+{
+	struct nlmsghdr *nlh = request(nl, RTM_NEWLINKPROP, NLM_F_ACK, AF_UNSPEC, index);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, IFLA_PROP_LIST | NLA_F_NESTED);
+
+	mnl_attr_put_strz(nlh, IFLA_ALT_IFNAME, name);
 	mnl_attr_nest_end(nlh, nest);
 	return exchange(nl, nlh, NULL, NULL);
 }

@@ -14,6 +14,8 @@
 
 #define NL_ALIAS_MAX 256 /* IFALIASZ */
 #define NL_ADDR_MAX 32   /* MAX_ADDR_LEN */
+#define NL_ALTNAME_MAX 128 /* ALTIFNAMSIZ */
+#define NL_OUR_ALTNAME "bridge-auth." /* the prefix of the alternative names we give (quota.h) */
 
 struct nl;
 
@@ -31,6 +33,7 @@ struct nl_link {
 	bool tun_has_owner;
 	uint32_t tun_owner;
 	int isolated;           /* bridge port flag, -1: not asked or not a port */
+	char ours[NL_ALTNAME_MAX]; /* its first alternative name starting NL_OUR_ALTNAME, or "" */
 };
 
 /* Open a NETLINK_ROUTE socket.  NULL with ERR on failure. */
@@ -70,6 +73,13 @@ int nl_link_set(struct nl *nl, unsigned index, const struct nl_change *c);
 
 /* Set the bridge port flag "isolated" on port INDEX.  -1 with errno on failure. */
 int nl_port_isolate(struct nl *nl, unsigned index);
+
+/*
+ * Give link INDEX the alternative name NAME (RTM_NEWLINKPROP).  Names are
+ * unique in the network namespace: -1 with errno EEXIST when another link
+ * has it; -1 with errno on any other failure.
+ */
+int nl_altname_add(struct nl *nl, unsigned index, const char *name);
 
 /* Delete link INDEX.  -1 with errno on failure. */
 int nl_link_del(struct nl *nl, unsigned index);

@@ -1,73 +1,61 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "mark.h"
 #include "quota.h"
 
-int quota_lock_open(const char *path, char *err, size_t errlen)
+int quota_claim(struct nl *nl, unsigned tap, uid_t uid, const char *bridge, long max, char *err,
+		size_t errlen)
 {
-	struct stat st;
-	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0600);
+	char name[NL_ALTNAME_MAX];
 
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot open the quota lock %s: %s", path,
-			 errno == ELOOP ? "it is a symbolic link" : strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 || st.st_nlink != 1 ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
-		snprintf(err, errlen, "the quota lock %s is not a root-owned regular file that "
-				      "only root may write", path);
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
+	for (long i = 0; i < max; i++) {
+		long k = (long)((tap + (unsigned long)i) % (unsigned long)max);
 
-static struct flock range(short type, uid_t uid)
-{
-	return (struct flock){ .l_type = type, .l_whence = SEEK_SET, .l_start = (off_t)uid,
-			       .l_len = 1 };
-}
-
-int quota_lock(int fd, uid_t uid, unsigned wait_ms, char *err, size_t errlen)
-{
-	struct timespec pause = { 0, 500 * 1000 };
-	unsigned waited_us = 0;
-
-	for (;;) {
-		struct flock fl = range(F_WRLCK, uid);
-
-		if (fcntl(fd, F_OFD_SETLK, &fl) == 0)
+		snprintf(name, sizeof(name), NL_OUR_ALTNAME "%u.%s.%ld", (unsigned)uid, bridge, k);
+		if (nl_altname_add(nl, tap, name) == 0)
 			return 0;
-		if (errno != EAGAIN && errno != EACCES && errno != EINTR) {
-			snprintf(err, errlen, "cannot take the quota lock: %s", strerror(errno));
+		if (errno != EEXIST) {
+			snprintf(err, errlen, "cannot claim a quota slot (%s): %s", name,
+				 strerror(errno));
 			return -1;
 		}
-		if (waited_us / 1000 >= wait_ms) {
-			snprintf(err, errlen, "the quota could not be counted: another request of "
-					      "this user held the quota lock for %u s", wait_ms / 1000);
-			return -1;
-		}
-		nanosleep(&pause, NULL);
-		waited_us += (unsigned)(pause.tv_nsec / 1000);
-		if (pause.tv_nsec < 8 * 1000 * 1000)
-			pause.tv_nsec *= 2;
 	}
+	return 1;
 }
 
-void quota_unlock(int fd, uid_t uid)
-{
-	struct flock fl = range(F_UNLCK, uid);
+struct slots {
+	char prefix[NL_ALTNAME_MAX];
+	size_t len;
+	unsigned held;
+};
 
-	(void)fcntl(fd, F_OFD_SETLK, &fl); /* and released with the fd at exit in any case */
+/* PREFIX then digits only: a bridge name may hold dots, the slot number not. */
+static int count_slot(void *ctx, const struct nl_link *l)
+{
+	struct slots *s = ctx;
+	const char *k = l->ours + s->len;
+
+	if (strncmp(l->ours, s->prefix, s->len) == 0 && *k != '\0' &&
+	    strspn(k, "0123456789") == strlen(k))
+		s->held++;
+	return 0;
+}
+
+int quota_held(struct nl *nl, uid_t uid, const char *bridge, unsigned *held, char *err,
+	       size_t errlen)
+{
+	struct slots s = { .held = 0 };
+
+	snprintf(s.prefix, sizeof(s.prefix), NL_OUR_ALTNAME "%u.%s.", (unsigned)uid, bridge);
+	s.len = strlen(s.prefix);
+	if (nl_links(nl, 0, "tun", count_slot, &s, err, errlen) < 0)
+		return -1;
+	*held = s.held;
+	return 0;
 }
 
 struct count {

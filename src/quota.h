@@ -1,10 +1,16 @@
 /*
- * max_taps_per_user, exact under concurrency: a user's requests are
- * serialized by an OFD lock on byte UID of a root-owned lock file, held
- * only while the user's taps on the bridge are counted (from the marks, a
- * dump filtered by master) and the new tap is made, marked and attached.
- * A user can only ever hold up their own requests (their own byte), and
- * never beyond the wait bound.
+ * max_taps_per_user, exact under any number of concurrent requests, with
+ * no lock: a user's taps on a bridge hold numbered slots, and a slot is an
+ * alternative interface name the helper gives the tap,
+ *
+ *     bridge-auth.UID.BRIDGE.K        (0 <= K < max_taps_per_user)
+ *
+ * The kernel keeps names unique in a network namespace and adds one
+ * atomically (EEXIST when taken): a new tap claims a free slot or the
+ * request is refused.  Only CAP_NET_ADMIN can add or remove a name, never
+ * the holder of the tap's fd; the slot goes with the tap, so a released tap
+ * frees it at once.  At 17 characters or more, a slot name can never be an
+ * interface's own name (shorter than IFNAMSIZ).
  */
 #ifndef BRIDGE_AUTH_QUOTA_H
 #define BRIDGE_AUTH_QUOTA_H
@@ -14,14 +20,17 @@
 
 #include "netlink.h"
 
-#define QUOTA_LOCK_FILE RUNSTATEDIR "/bridge-auth.lock"
+/*
+ * Claim a free slot of UID on BRIDGE (MAX slots) for link TAP, trying from
+ * slot TAP % MAX on (so concurrent requests rarely try the same one first).
+ * 0: claimed; 1: every slot is taken; -1 with ERR on failure.
+ */
+int quota_claim(struct nl *nl, unsigned tap, uid_t uid, const char *bridge, long max, char *err,
+		size_t errlen);
 
-/* Open (as root) the lock file, without following links; check it is root's.  -1 with ERR. */
-int quota_lock_open(const char *path, char *err, size_t errlen);
-
-/* Take UID's lock on FD, waiting at most WAIT_MS.  -1 with ERR (timeout or error). */
-int quota_lock(int fd, uid_t uid, unsigned wait_ms, char *err, size_t errlen);
-void quota_unlock(int fd, uid_t uid);
+/* How many taps hold a slot of UID on BRIDGE (exact: from one dump).  -1 with ERR. */
+int quota_held(struct nl *nl, uid_t uid, const char *bridge, unsigned *held, char *err,
+	       size_t errlen);
 
 /* How many taps on the bridge with index MASTER carry UID's mark.  -1 with ERR. */
 int quota_count(struct nl *nl, unsigned master, uid_t uid, unsigned *held, char *err,

@@ -90,27 +90,24 @@ static int tap_create(int tunfd, const struct tap_config *c, char name[IFNAMSIZ]
 }
 
 /*
- * max_taps_per_user: take the user's lock (0 or EXIT_INTERNAL) and count
- * their taps on the bridge from the marks: 0 when one more is allowed,
- * EXIT_DENIED when not, EXIT_NETWORK when they cannot be counted.  The
- * lock stays held (unless EXIT_INTERNAL) until the new tap is attached.
+ * max_taps_per_user (quota.h): a free slot of the user's on the bridge for
+ * link TAP (0 when the limit is 0: nothing to claim); EXIT_DENIED, saying
+ * how many they hold, when there is none.
  */
-static int quota_enter(struct nl *nl, const struct tap_config *c, const struct nl_link *br,
-		       char *err, size_t errlen)
+static int quota_take(struct nl *nl, const struct tap_config *c, unsigned tap, char *err,
+		      size_t errlen)
 {
+	long max = c->port->max_taps;
 	unsigned held;
+	int r = max > 0 ? quota_claim(nl, tap, c->owner, c->bridge, max, err, errlen) : 1;
 
-	if (quota_lock(c->quota_fd, c->owner, c->quota_wait_ms, err, errlen) < 0)
-		return EXIT_INTERNAL;
-	if (quota_count(nl, br->index, c->owner, &held, err, errlen) < 0)
+	if (r <= 0)
+		return r < 0 ? EXIT_NETWORK : 0;
+	if (quota_held(nl, c->owner, c->bridge, &held, err, errlen) < 0)
 		return EXIT_NETWORK;
-	if (held >= (unsigned long)c->port->max_taps) {
-		snprintf(err, errlen, "bridge %s allows at most %ld tap%s per user, and uid %u "
-				      "holds %u there", c->bridge, c->port->max_taps,
-			 c->port->max_taps == 1 ? "" : "s", (unsigned)c->owner, held);
-		return EXIT_DENIED;
-	}
-	return 0;
+	snprintf(err, errlen, "bridge %s allows at most %ld tap%s per user, and uid %u holds %u there",
+		 c->bridge, max, max == 1 ? "" : "s", (unsigned)c->owner, held);
+	return EXIT_DENIED;
 }
 
 static int failed(char *err, size_t errlen, const char *what, const char *name)
@@ -126,7 +123,6 @@ int tap_attach(int tunfd, const struct tap_config *c, char name[IFNAMSIZ], char 
 	struct nl *nl;
 	char mark[NL_ALIAS_MAX];
 	unsigned mtu, reaped;
-	bool locked = false;
 	int rc = EXIT_NETWORK;
 
 	nl = nl_open(err, errlen);
@@ -143,16 +139,17 @@ int tap_attach(int tunfd, const struct tap_config *c, char name[IFNAMSIZ], char 
 		rc = EXIT_CONFIG;
 		goto done;
 	}
-	if (c->port->max_taps >= 0) {
-		rc = quota_enter(nl, c, &br, err, errlen);
-		locked = rc != EXIT_INTERNAL;
-		if (rc != 0)
-			goto done;
-		rc = EXIT_NETWORK;
+	if (c->port->max_taps == 0) { /* refused before any tap is made */
+		rc = quota_take(nl, c, 0, err, errlen);
+		goto done;
 	}
 	if (tap_create(tunfd, c, name, err, errlen) < 0 ||
 	    nl_link_get(nl, name, &tap, err, errlen) < 0)
 		goto done;
+	/* Its slot first: a tap refused here is never marked nor attached, and goes at exit. */
+	if (c->port->max_taps > 0 && (rc = quota_take(nl, c, tap.index, err, errlen)) != 0)
+		goto done;
+	rc = EXIT_NETWORK;
 	/* The bridge takes the lowest port MAC: keep ours high so it never changes. */
 	if (tap.addr_len != 6) {
 		snprintf(err, errlen, "%s has no Ethernet address", name);
@@ -182,18 +179,12 @@ int tap_attach(int tunfd, const struct tap_config *c, char name[IFNAMSIZ], char 
 		rc = failed(err, errlen, "isolate the bridge port", name);
 		goto done;
 	}
-	if (locked) { /* counted, made, marked, attached: the next request sees it */
-		quota_unlock(c->quota_fd, c->owner);
-		locked = false;
-	}
 	if (nl_link_set(nl, tap.index, &(struct nl_change){ .up = true }) < 0) {
 		rc = failed(err, errlen, "bring up", name);
 		goto done;
 	}
 	rc = 0;
 done:
-	if (locked)
-		quota_unlock(c->quota_fd, c->owner);
 	nl_close(nl);
 	return rc;
 }

@@ -22,8 +22,6 @@ struct tap_config {
 	bool use_vnet; /* add IFF_VNET_HDR when the kernel offers it */
 	uid_t owner;   /* TUNSETOWNER: whose tap this is */
 	const struct port_settings *port;
-	int quota_fd;           /* the quota lock (quota.h), opened as root; -1 without a quota */
-	unsigned quota_wait_ms; /* how long a request waits for it */
 };
 
 /* Open the tun clone device and check that it is one. */

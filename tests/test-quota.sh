@@ -5,10 +5,10 @@
 #   - 64 concurrent requests by alice against max_taps_per_user = 2: exactly
 #     2 granted, every other one refused (exit 1) naming the bridge, the
 #     limit and how many she holds; bob's quota untouched; released taps free
-#     the quota at once; a limit of 0 grants nothing; taps counted by the mark
+#     the quota at once; a limit of 0 grants nothing; taps counted by their slot
 #     even when their holder re-owned them;
-#   - the lock file: root's, never followed through a symbolic link; a held
-#     lock holds up only that user's requests, each for 10 seconds at most;
+#   - the slots (src/quota.h): a granted tap holds one alternative name that
+#     neither the user nor the holder can remove or forge; no lock file;
 #   - isolated = true: the port flag is set, and with real frames two taps on
 #     the bridge cannot reach each other while each reaches the host's
 #     address (the same frames pass on a bridge without isolation).
@@ -91,7 +91,7 @@ for _ in $(seq 50); do [ "$(on_brq 4001)" = 1 ] && break; sleep 0.1; done
 ba_run_keep alice "$H" --fd=@FD@ --br=brq
 is "$BA_FD" yes "re-owned tap: alice's second tap is granted"
 ba_run alice "$H" --fd=@FD@ --br=brq
-is "$BA_RC" 1 "re-owned tap: the third is refused (counted by the mark, not the tun owner)"
+is "$BA_RC" 1 "re-owned tap: the third is refused (counted by its slot, not the tun owner)"
 like "$BA_ERR" 'holds 2 there' "re-owned tap: the message counts it"
 ba_release
 wait "$hold"
@@ -100,44 +100,25 @@ ba_no_taps "re-owned tap: none left"
 ba_expect alice brz refused "max_taps_per_user = 0: refused" \
 	'bridge brz allows at most 0 taps per user, and uid 4001 holds 0 there'
 
-# ---------------------------------------------------------------- the lock file
+# ---------------------------------------------------------------- the slots
 
-LOCK=${BA_RUNSTATEDIR:?}/bridge-auth.lock
-[ -f "$LOCK" ]
-ok $? "the lock file exists ($LOCK)"
-is "$(stat -c %U:%a "$LOCK")" root:600 "the lock file is root's, 0600"
-rm -f "$LOCK" && ln -s /etc/passwd "$LOCK" || ba_fatal "cannot plant a symlink"
-ba_run alice "$H" --fd=@FD@ --br=brq
-is "$BA_RC" 6 "lock path is a symlink: refused (exit 6)"
-like "$BA_ERR" "cannot open the quota lock $LOCK: it is a symbolic link" "lock path is a symlink: says so"
-ba_no_taps "lock path is a symlink: no tap"
-rm -f "$LOCK"
-ba_expect alice brq granted "the lock file is made again when missing"
-
-# Someone holds alice's byte of the lock (as her stopped helper would): her
-# request waits its bound and is refused; bob's is not held up at all.
-python3 -c '
-import fcntl, os, struct, sys, time
-fd = os.open(sys.argv[1], os.O_RDWR)
-fcntl.fcntl(fd, fcntl.F_OFD_SETLK, struct.pack("hhqqi4x", fcntl.F_WRLCK, 0, 4001, 1, 0))
-print("locked", flush=True)
-time.sleep(30)' "$LOCK" >"$BA_TMP/locker.out" &
-locker=$!
-ba_bg "$locker"
-for _ in $(seq 50); do grep -q locked "$BA_TMP/locker.out" && break; sleep 0.1; done
-start=$(date +%s)
-ba_run_keep bob "$H" --fd=@FD@ --br=brq
-is "$BA_FD" yes "lock: bob is granted while alice's byte is held"
-[ $(($(date +%s) - start)) -lt 5 ]
-ok $? "lock: bob was not held up"
+# A granted tap holds one of alice's slots on brq: an alternative name that
+# only CAP_NET_ADMIN can add or remove, so neither she nor the holder of the
+# fd can free it; no lock file is made.
+ba_run_keep alice "$H" --fd=@FD@ --br=brq
+is "$BA_FD" yes "slots: alice is granted on brq"
+slot=$(ip -d link show dev "$BA_TAPNAME" | grep -oE 'altname bridge-auth\.4001\.brq\.[01]$' | cut -d' ' -f2)
+like "$slot" '^bridge-auth\.4001\.brq\.[01]$' "slots: her tap $BA_TAPNAME holds slot $slot"
+ba_as alice ip link property del dev "$BA_TAPNAME" altname "$slot" >"$BA_TMP/prop.out" 2>&1
+isnt $? 0 "slots: alice cannot remove her tap's slot name"
+ba_as alice ip link property add dev "$BA_TAPNAME" altname bridge-auth.4002.brq.0 >>"$BA_TMP/prop.out" 2>&1
+isnt $? 0 "slots: alice cannot give her tap a slot name of bob's"
+is "$(ip -d link show dev "$BA_TAPNAME" | grep -c 'altname bridge-auth')" 1 "slots: her tap still holds exactly its one slot"
+[ ! -e "${BA_RUNSTATEDIR:?}/bridge-auth.lock" ]
+ok $? "slots: no lock file in $BA_RUNSTATEDIR"
 ba_release
-ba_run alice "$H" --fd=@FD@ --br=brq
-is "$BA_RC" 6 "lock held: alice's request is refused (exit 6)"
-like "$BA_ERR" 'held the quota lock for 10 s' "lock held: says so"
-[ $(($(date +%s) - start)) -ge 10 ]
-ok $? "lock held: refused after waiting its bound"
-ba_no_taps "lock held: no tap"
-kill "$locker"
+ip -o link show | grep -q 'bridge-auth\.4001'
+isnt $? 0 "slots: released, no slot name of alice's is left"
 
 # ---------------------------------------------------------------- isolation, with frames
 
