@@ -231,6 +231,7 @@ static bool come_back(struct identity *saved, const struct bridge_auth_caller *c
 		abort();
 	free(saved->groups);
 	saved->groups = NULL;
+	trust_forget(); /* judged with the caller's identity: not ours */
 	return held && was_uid == caller->uid && was_gid == caller->gid;
 }
 

@@ -213,6 +213,66 @@ fail:
 	return -1;
 }
 
+/*
+ * The directory where the last walk ended (no symlink followed, nothing on
+ * a kernel filesystem): the next path in the same directory, under the same
+ * identity, is judged from there on.  Walking again would find the same:
+ * every directory on the way was judged owned by root and writable by
+ * nobody else, so only root could change them.  trust_forget() drops it
+ * whenever the identity changes (caller.c).
+ */
+static struct {
+	int fd;
+	char dir[PATH_MAX];   /* as the path spelled it */
+	char where[PATH_MAX]; /* as the walk resolved it */
+} last = { -1, "", "" };
+
+void trust_forget(void)
+{
+	if (last.fd >= 0)
+		close(last.fd);
+	last.fd = -1;
+}
+
+/* PATH's last component NAME in last.dir: opened as the walk would; 1 when it cannot say. */
+static int open_in_last(const char *path, char *why, size_t whylen)
+{
+	struct walk t = { .trusted = geteuid(), .why = why, .whylen = whylen };
+	const char *name = strrchr(path, '/') + 1;
+	size_t dirlen = (size_t)(name - path) - (name - path > 1);
+	char entry[PATH_MAX];
+	struct stat st;
+	int fd, r, e;
+
+	if (last.fd < 0 || strlen(last.dir) != dirlen || memcmp(last.dir, path, dirlen) != 0 ||
+	    *name == '\0' || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
+	    strlen(name) > NAME_MAX)
+		return 1;
+	fd = openat(last.fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	if (S_ISLNK(st.st_mode) || S_ISDIR(st.st_mode)) { /* the whole walk says what follows */
+		close(fd);
+		return 1;
+	}
+	strcpy(t.where, last.where);
+	r = entry_path(&t, name, entry, sizeof(entry));
+	if (r == 0)
+		r = judge(&t, fd, &st, entry, true);
+	if (r == 0)
+		r = open_last(&t, last.fd, name, &st);
+	e = errno;
+	close(fd);
+	errno = e;
+	return r;
+}
+
 int trust_open(const char *path, char *why, size_t whylen)
 {
 	struct walk t = { .trusted = geteuid(), .why = why, .whylen = whylen };
@@ -233,6 +293,9 @@ int trust_open(const char *path, char *why, size_t whylen)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
+	r = open_in_last(path, why, whylen);
+	if (r != 1)
+		return r;
 	strcpy(todo, path);
 	r = at_root(&t, &dir);
 	if (r != 0)
@@ -325,7 +388,16 @@ int trust_open(const char *path, char *why, size_t whylen)
 	e = errno;
 	if (fd >= 0)
 		close(fd);
-	close(dir);
+	if (r >= 0 && links == 0 && !t.deferred) {
+		/* Opened where the path said, every directory judged: kept for the next. */
+		trust_forget();
+		last.fd = dir;
+		snprintf(last.dir, sizeof(last.dir), "%.*s",
+			 (int)(strrchr(path, '/') - path) + (strrchr(path, '/') == path), path);
+		strcpy(last.where, t.where);
+	} else {
+		close(dir);
+	}
 	errno = e;
 	return r;
 }

@@ -46,4 +46,10 @@
  */
 int trust_open(const char *path, char *why, size_t whylen);
 
+/*
+ * trust_open() keeps the last directory it judged, for the next file in it:
+ * forget it.  Called whenever the identity in force changes.
+ */
+void trust_forget(void);
+
 #endif

@@ -145,6 +145,31 @@ static void own_tree(void)
 	snprintf(q, sizeof(q), "%s is writable by group or others (mode 1777)", p);
 	snprintf(p, sizeof(p), "%s/sticky/f", top);
 	refused(p, q);
+	/*
+	 * The next file in the directory of the last walk is judged from there
+	 * (trust_forget() when the identity changes): its own kind and
+	 * filesystem still are, and a symlink there is walked again.
+	 */
+	snprintf(p, sizeof(p), "%s/sub/f", top);
+	opens(p);
+	snprintf(p, sizeof(p), "%s/sub/sub2", top);
+	fails(p, EINVAL);
+	snprintf(p, sizeof(p), "%s/sub/nosuch", top);
+	fails(p, ENOENT);
+	snprintf(p, sizeof(p), "%s/sub/alice-link", top);
+	snprintf(q, sizeof(q), "%s is owned by uid 4001, not root", p);
+	refused(p, q);
+	snprintf(p, sizeof(p), "%s/sub", top);
+	if (chmod(p, 0777) < 0) {
+		printf("Bail out! chmod: %s\n", strerror(errno));
+		exit(99);
+	}
+	trust_forget();
+	snprintf(q, sizeof(q), "%s is writable by group or others (mode 0777)", p);
+	snprintf(p, sizeof(p), "%s/sub/f", top);
+	refused(p, q);
+	snprintf(p, sizeof(p), "%s/sub", top);
+	(void)chmod(p, 0755);
 	/* Through a symlink into /proc: what the identity in force may open there is refused. */
 	snprintf(p, sizeof(p), "%s/sub/proc", top);
 	link_to("/proc/self/status", p);
