@@ -228,8 +228,10 @@ if [ "${1:-}" = --drop-in ]; then
 	done <"$S/libvirt.tap"
 	check "drop-in: the libvirt test ran to its end (exit $rc, $(($(now) - t0)) s)" \
 		grep -q '^1\.\.[1-9]' "$S/libvirt.tap"
+	# The root's /proc is the drop-in's pid namespace; the outer one is the host's.
 	check "drop-in: after libvirt no process of alice's, no tap" \
-		eval '[ -z "$(pgrep -u 4001)" ] && [ -z "$(ip -o link show type tun)" ]'
+		eval '[ -z "$(in_root pgrep -u 4001)" ] && [ -z "$(ip -o link show type tun)" ]' ||
+		{ in_root ps -o pid,ppid,stat,user,args -u 4001; ip -o link show type tun; } 2>&1 | sed 's/^/  seen: /'
 
 	# --- QEMU reinstalled: it writes to the divert target only
 	out=$(in_root dpkg -i "$qemu_deb" 2>&1)
