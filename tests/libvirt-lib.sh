@@ -45,8 +45,16 @@
 #   lv_boot_ping NAME BRIDGE TEXT
 #       Test points: start succeeds, the domain runs, domiflist and the link
 #       show a tap on BRIDGE owned by the user (with a vnet header for
-#       virtio), the guest prints "BA-GUEST: PING OK" and powers off, no tap
-#       remains.
+#       virtio) and marked by our helper for the user and BRIDGE (its alias),
+#       the guest prints "BA-GUEST: PING OK" and powers off, no tap remains.
+#   lv_start_denied NAME BRIDGE HELPER RULE TEXT
+#       Test points for a start our helper refuses: virsh start exits 1 and
+#       says so, quoting HELPER's argv as libvirt ran it (--use-vnet
+#       --br=BRIDGE --fd=N), our refusal naming BRIDGE and RULE (the deny
+#       rule's file:line); the domain is shut off; no tap remains.
+#   lv_log_lines           Prints how many lines $BA_SYSLOG has.
+#   lv_logged N TEXT ERE   Test point: a line of qemu-bridge-helper's after
+#                          the first N lines of $BA_SYSLOG matches ERE.
 #   lv_stop
 #       Ends every process of the user (libvirtd, virtlogd, QEMU), by pid:
 #       TERM, then KILL after 5 s; fatal if one survives.  Then keeps
@@ -205,6 +213,8 @@ lv_boot_ping() {
 	like "$link" " master $br " "$text: the kernel has the tap on $br"
 	like "$link" " user ($LV_USER|$LV_UID) " "$text: the tap is owned by $LV_USER"
 	like "$link" " vnet_hdr on " "$text: the tap has a vnet header (--use-vnet)"
+	like "$link" " alias bridge-auth uid=$LV_UID bridge=$br since=[0-9]+" \
+		"$text: the tap carries our helper's mark for $LV_USER and $br"
 	lv_wait_off "$name" "${LV_BOOT_TIMEOUT:-120}"
 	ok $? "$text: the guest powered off" ||
 		diag "state: $(lv_state "$name"); log: $(tail -n 3 "$LV_HOME/.cache/libvirt/qemu/log/$name.log")"
@@ -212,6 +222,28 @@ lv_boot_ping() {
 	like "$(tr -d '\r' <"${LV_CONSOLE[$name]}")" 'BA-GUEST: PING OK' "$text: the guest pinged $LV_PEER over $br" ||
 		diag "$(tail -n 20 "${LV_CONSOLE[$name]}")"
 	ba_no_taps "$text: no tap remains after the guest powered off"
+}
+
+lv_start_denied() {
+	local name=$1 br=$2 helper=$3 rule=$4 text=$5
+	lv_start "$name"
+	is "$LV_RC" 1 "$text: virsh start exits 1"
+	diag "virsh start $name: $(printf '%s\n' "$LV_ERR" | LC_ALL=C tr -cd '[:print:]\n')"
+	like "$LV_ERR" "^error: Failed to start domain '$name'" "$text: virsh says the start failed"
+	like "$LV_ERR" "error: $helper --use-vnet --br=$br --fd=[0-9]+: failed to communicate with bridge helper: " \
+		"$text: libvirt ran $helper --use-vnet --br=$br --fd=N"
+	like "$LV_ERR" "stderr=qemu-bridge-helper: [^
+]*denied[^
+]*$br" "$text: virsh quotes our refusal, naming $br"
+	like "$LV_ERR" "$rule([^0-9]|\$)" "$text: virsh quotes the deny rule, $rule"
+	is "$(lv_state "$name")" "shut off" "$text: the domain is shut off"
+	ba_no_taps "$text: no tap remains"
+}
+
+lv_log_lines() { wc -l <"$BA_SYSLOG"; }
+
+lv_logged() {
+	like "$(tail -n +"$(($1 + 1))" "$BA_SYSLOG" | grep 'qemu-bridge-helper')" "$3" "$2"
 }
 
 lv_stop() {

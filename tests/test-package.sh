@@ -14,10 +14,17 @@
 #      ./bridge-auth_*.deb`; an unprivileged user's `qemu-system-x86_64
 #      -netdev bridge,br=br0` with no helper= boots the test guest
 #      (tests/guest.sh) and it pings the host; a bridge bridge.conf denies is
-#      refused; QEMU reinstalled keeps ours in place; removal gives QEMU's own
-#      helper back (dpkg's md5, 0755), purge leaves no diversion and no
-#      conffile; QEMU installed after us lands beside ours; an administrator's
-#      dpkg-statoverride and setcap on QEMU's helper are reported by postinst.
+#      refused; Debian's libvirtd in session mode, run by that user with no
+#      qemu.conf at all (tests/libvirt-lib.sh, the --libvirt part below),
+#      starts a domain whose <interface type='bridge'> on br0 gets its tap,
+#      owned by and marked for the user, from ours at libvirt's default
+#      bridge_helper path, and the guest pings the host; `virsh start` of a
+#      domain on br1 fails and virsh quotes our refusal; no tap and no
+#      process of the user's is left; QEMU reinstalled keeps ours in place;
+#      removal gives QEMU's own helper back (dpkg's md5, 0755), purge leaves
+#      no diversion and no conffile; QEMU installed after us lands beside
+#      ours; an administrator's dpkg-statoverride and setcap on QEMU's helper
+#      are reported by postinst.
 #
 # Output: one "PASS: ..." or "FAIL: ..." line per check (tests/check.sh counts
 # them), details before a FAIL.  Exit status: 0 when nothing failed, 77 when
@@ -57,6 +64,35 @@ finish() {
 	exit
 }
 now() { date +%s; }
+
+# ====================================================================== libvirt
+# Run by the drop-in test in its root, with the package installed, as pid 1
+# of a pid namespace of its own (libvirtd and virtlogd end with it): alice's
+# session libvirtd, with no qemu.conf at all, runs the helper at its default
+# bridge_helper, /usr/lib/qemu/qemu-bridge-helper, i.e. ours.  TAP through
+# tests/lib.sh and tests/libvirt-lib.sh, which the drop-in test turns into
+# PASS and FAIL lines.
+if [ "${1:-}" = --libvirt ]; then
+	. "$top/tests/lib.sh"
+	. "$top/tests/libvirt-lib.sh"
+	mkdir -m 0755 "$BA_TMP" || ba_fatal "cannot make $BA_TMP"
+	lv_session alice none
+	is "$(ls -A "$LV_HOME/.config/libvirt")" "" "libvirt: alice's ~/.config/libvirt holds no qemu.conf"
+	lv_define vm br0
+	lv_define vmdenied br1
+	n=$(lv_log_lines)
+	lv_boot_ping vm br0 "libvirt, no qemu.conf, br0"
+	lv_logged "$n" "libvirt, no qemu.conf, br0: our helper logged the grant of $LV_IF" \
+		"qemu-bridge-helper\\[[0-9]+\\]: user=- uid=4001 bridge=br0 tap=$LV_IF verdict=granted module=acl"
+	n=$(lv_log_lines)
+	lv_start_denied vmdenied br1 "$helper" /etc/qemu/bridge.conf:2 "libvirt, no qemu.conf, br1 denied"
+	lv_logged "$n" "libvirt, no qemu.conf, br1 denied: our helper logged the refusal" \
+		'user=alice uid=4001 bridge=br1 tap=- verdict=denied module=acl reason="denied by /etc/qemu/bridge\.conf:2 \(deny br1\)"'
+	lv_stop
+	is "$(pgrep -c -u alice)" 0 "libvirt: libvirtd stopped, no process of alice's is left"
+	ba_no_taps "libvirt: libvirtd stopped, no tap is left"
+	ba_done
+fi
 
 # ====================================================================== inside
 # The drop-in test runs here: in private namespaces, chrooted into $R.
@@ -171,6 +207,31 @@ if [ "${1:-}" = --drop-in ]; then
 		grep -Eq 'qemu-bridge-helper: .*br1' "$QERR"
 	check "drop-in: the guest never ran, no tap ever appeared" \
 		eval '! grep -aq BA-GUEST "$CONSOLE" && [ -z "$SEEN_TAP" ] && [ -z "$(ip -o link show type tun)" ]'
+
+	# --- libvirt, no qemu.conf: the --libvirt part above, in the root
+	mkdir -p "$R/tmp/in/tests" && cp "$0" "$top/tests/lib.sh" "$top/tests/libvirt-lib.sh" "$R/tmp/in/tests/" ||
+		{ fail "drop-in: cannot copy the libvirt test into the root"; finish; }
+	t0=$(now)
+	in_root env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C BA_IN_NS=1 BA_TMP=/tmp/libvirt \
+		BA_SYSLOG=/tmp/syslog BA_VMLINUZ="$vmlinuz" BA_INITRD="$initrd" \
+		BA_CACHE="${BA_CACHE:-/var/cache/bridge-auth-test}" \
+		unshare --mount --pid --fork --mount-proc --kill-child -- \
+		bash /tmp/in/tests/test-package.sh --libvirt >"$S/libvirt.tap" 2>&1
+	rc=$?
+	while IFS= read -r l; do
+		case $l in
+		"ok "*) pass "drop-in: ${l#ok * - }" ;;
+		"not ok "*) fail "drop-in: ${l#not ok * - }" ;;
+		1..*) ;;
+		*) echo "  ${l#\#   }" ;;
+		esac
+	done <"$S/libvirt.tap"
+	check "drop-in: the libvirt test ran to its end (exit $rc, $(($(now) - t0)) s)" \
+		grep -q '^1\.\.[1-9]' "$S/libvirt.tap"
+	# The root's /proc is the drop-in's pid namespace; the outer one is the host's.
+	check "drop-in: after libvirt no process of alice's, no tap" \
+		eval '[ -z "$(in_root pgrep -u 4001)" ] && [ -z "$(ip -o link show type tun)" ]' ||
+		{ in_root ps -o pid,ppid,stat,user,args -u 4001; ip -o link show type tun; } 2>&1 | sed 's/^/  seen: /'
 
 	# --- QEMU reinstalled: it writes to the divert target only
 	out=$(in_root dpkg -i "$qemu_deb" 2>&1)
