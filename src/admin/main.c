@@ -25,9 +25,9 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "admin-json.h"
-#include "admin-net.h"
-#include "admin-taps.h"
+#include "json.h"
+#include "net.h"
+#include "taps.h"
 #include "args.h"
 #include "caller.h"
 #include "log.h"

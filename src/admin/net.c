@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "admin-json.h"
-#include "admin-net.h"
+#include "json.h"
+#include "net.h"
 #include "ifname.h"
 #include "netlink.h"
 #include "sections.h"

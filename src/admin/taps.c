@@ -8,9 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "admin-json.h"
-#include "admin-net.h"
-#include "admin-taps.h"
+#include "json.h"
+#include "net.h"
+#include "taps.h"
 #include "mark.h"
 #include "netlink.h"
 #include "pin.h"
