@@ -1,14 +1,15 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
-#include "net.h"
 #include "ifname.h"
+#include "net.h"
 #include "netlink.h"
-#include "sections.h"
+#include "pin.h"
+#include "quota.h"
 
 struct names {
 	char **v;
@@ -82,82 +83,54 @@ bool admin_bridge_exists(const char *name)
 	return yes;
 }
 
-static const char *tap_name(const struct bridge_section *s)
+int link_table_add(void *ctx, const struct nl_link *l)
 {
-	return s && s->tap_name ? s->tap_name : TAP_NAME_DEFAULT;
+	struct link_table *t = ctx;
+	struct nl_link *more;
+
+	if (t->n == MAX_LINKS) {
+		t->full = true;
+		return 0;
+	}
+	more = realloc(t->v, (t->n + 1) * sizeof(*t->v));
+	if (more == NULL)
+		return -2;
+	t->v = more;
+	t->v[t->n++] = *l;
+	return 0;
 }
 
-void admin_section_text(FILE *out, const struct policy *p)
+void admin_mac_warnings(void)
 {
-	const struct bridge_section *s = p->section;
+	struct link_table bridges = { 0 };
+	char err[512] = "out of memory";
+	struct nl *nl = nl_open(err, sizeof(err));
 
-	if (s == NULL) {
-		fprintf(out, "  section: none matches (top-level stack; taps %s, the bridge's MTU, "
-			     "no limit, not isolated)\n", TAP_NAME_DEFAULT);
+	if (nl == NULL || nl_links(nl, 0, "bridge", link_table_add, &bridges, err, sizeof(err)) < 0) {
+		printf("warning: cannot list the bridges: %s\n", err);
+		nl_close(nl);
 		return;
 	}
-	fprintf(out, "  section: %s:%d, match \"%s\": %s stack; taps %s", p->path, s->line, s->match,
-		s->has_stack ? "its own" : "the top-level", tap_name(s));
-	if (s->mtu)
-		fprintf(out, ", mtu %u", s->mtu);
-	else
-		fputs(", the bridge's MTU", out);
-	if (s->max_taps >= 0)
-		fprintf(out, ", max_taps_per_user %ld", s->max_taps);
-	else
-		fputs(", no limit", out);
-	fputs(s->isolated ? ", isolated\n" : ", not isolated\n", out);
+	nl_close(nl);
+	for (size_t i = 0; i < bridges.n; i++)
+		if (!bridge_mac_pinned(&bridges.v[i]))
+			printf("warning: bridge %s: its MAC address was never set, so it follows its "
+			       "ports (the helper fixes it at its next request on it; or: ip link set "
+			       "%s address <its address>)\n", bridges.v[i].name, bridges.v[i].name);
+	free(bridges.v);
 }
 
-void admin_section_json(FILE *out, const struct policy *p)
+long admin_held(const char *bridge, uid_t uid)
 {
-	const struct bridge_section *s = p->section;
+	char err[512];
+	struct nl_link br;
+	struct nl *nl = nl_open(err, sizeof(err));
+	unsigned held;
+	long n = -1;
 
-	json_key(out, 0, "section");
-	if (s == NULL) {
-		fputs("null", out);
-		return;
-	}
-	fputc('{', out);
-	json_member_int(out, 1, "line", s->line);
-	json_member_str(out, 0, "match", s->match);
-	json_member_bool(out, 0, "own_stack", s->has_stack);
-	json_member_str(out, 0, "tap_name", tap_name(s));
-	json_key(out, 0, "mtu");
-	if (s->mtu)
-		fprintf(out, "%u", s->mtu);
-	else
-		fputs("null", out);
-	json_key(out, 0, "max_taps_per_user");
-	if (s->max_taps >= 0)
-		fprintf(out, "%ld", s->max_taps);
-	else
-		fputs("null", out);
-	json_member_bool(out, 0, "isolated", s->isolated);
-	fputc('}', out);
-}
-
-void admin_sections_summary(FILE *out, const struct policy *p)
-{
-	for (size_t i = 0; i < p->nsections; i++) {
-		const struct bridge_section *s = &p->sections[i];
-
-		fprintf(out, "%s:%d: bridges \"%s\": ", p->path, s->line, s->match);
-		if (s->has_stack) {
-			fprintf(out, "%zu stack entr%s", s->n, s->n == 1 ? "y" : "ies");
-			for (size_t j = 0; j < s->n; j++)
-				fprintf(out, "%s %s (%s)", j ? "," : ":", s->entries[j].module,
-					control_name(s->entries[j].control));
-		} else {
-			fputs("top-level stack", out);
-		}
-		fprintf(out, "; taps %s", tap_name(s));
-		if (s->mtu)
-			fprintf(out, ", mtu %u", s->mtu);
-		if (s->max_taps >= 0)
-			fprintf(out, ", max_taps_per_user %ld", s->max_taps);
-		if (s->isolated)
-			fputs(", isolated", out);
-		fputc('\n', out);
-	}
+	if (nl != NULL && nl_link_get(nl, bridge, &br, err, sizeof(err)) == 0 &&
+	    quota_count(nl, br.index, uid, &held, err, sizeof(err)) == 0)
+		n = held;
+	nl_close(nl);
+	return n;
 }
