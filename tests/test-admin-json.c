@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "admin-json.h"
+#include "admin/json.h"
 #include "tap-test.h"
 
 static void is_json(const char *in, const char *expected, const char *name)

@@ -2,7 +2,7 @@
 
 #include <stdio.h>
 
-#include "admin-json.h"
+#include "json.h"
 
 /* Length of the valid UTF-8 sequence at P, or 0 (overlongs, surrogates, > U+10FFFF refused). */
 static size_t utf8_len(const unsigned char *p)

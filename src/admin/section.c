@@ -1,86 +1,14 @@
+/*
+ * bridge-auth(8): the bridge sections of a policy (src/sections.h) as the
+ * tool shows them: the one that matched for explain, all of them for check.
+ */
 #include "config.h"
 
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
+#include <stdio.h>
 
-#include "admin-json.h"
-#include "admin-net.h"
-#include "ifname.h"
-#include "netlink.h"
+#include "admin.h"
+#include "json.h"
 #include "sections.h"
-
-struct names {
-	char **v;
-	size_t n;
-	bool failed;
-};
-
-static int add_name(void *ctx, const struct nl_link *l)
-{
-	struct names *b = ctx;
-	char **more;
-
-	if (!ifname_valid(l->name))
-		return 0;
-	more = realloc(b->v, (b->n + 1) * sizeof(char *));
-	if (more == NULL) {
-		b->failed = true;
-		return -1;
-	}
-	b->v = more;
-	b->v[b->n] = strdup(l->name);
-	if (b->v[b->n] == NULL) {
-		b->failed = true;
-		return -1;
-	}
-	b->n++;
-	return 0;
-}
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-char **admin_bridges(size_t *n, char *err, size_t errlen)
-{
-	struct names b = { 0 };
-	struct nl *nl = nl_open(err, errlen);
-	int rc;
-
-	*n = 0;
-	if (nl == NULL)
-		return NULL;
-	rc = nl_links(nl, 0, "bridge", add_name, &b, err, errlen);
-	nl_close(nl);
-	if (rc < 0 || b.failed) {
-		if (b.failed)
-			snprintf(err, errlen, "out of memory");
-		for (size_t i = 0; i < b.n; i++)
-			free(b.v[i]);
-		free(b.v);
-		return NULL;
-	}
-	if (b.n)
-		qsort(b.v, b.n, sizeof(char *), by_name);
-	*n = b.n;
-	return b.v ? b.v : calloc(1, sizeof(char *));
-}
-
-bool admin_bridge_exists(const char *name)
-{
-	char err[256];
-	struct nl_link l;
-	struct nl *nl = nl_open(err, sizeof(err));
-	bool yes;
-
-	if (nl == NULL)
-		return false;
-	yes = nl_link_get(nl, name, &l, err, sizeof(err)) == 0 && strcmp(l.kind, "bridge") == 0;
-	nl_close(nl);
-	return yes;
-}
 
 static const char *tap_name(const struct bridge_section *s)
 {

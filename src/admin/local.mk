@@ -2,8 +2,11 @@
 # Built as src/admin/bridge-auth: src/bridge-auth/ is the installed header's
 # directory, and a program of the same path cannot be built in the source tree.
 bin_PROGRAMS = src/admin/bridge-auth
-src_admin_bridge_auth_SOURCES = src/bridge-auth.c src/admin-json.c src/admin-json.h \
-	src/admin-net.c src/admin-net.h src/admin-taps.c src/admin-taps.h
+# main.c parses the command line and runs one command; a file per command.
+src_admin_bridge_auth_SOURCES = src/admin/main.c src/admin/admin.h \
+	src/admin/check.c src/admin/explain.c src/admin/list.c src/admin/taps.c src/admin/reap.c \
+	src/admin/common.c src/admin/decide.c src/admin/section.c \
+	src/admin/json.c src/admin/json.h src/admin/net.c src/admin/net.h
 src_admin_bridge_auth_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS) $(MNL_CFLAGS)
 src_admin_bridge_auth_LDADD = $(BRIDGEAUTH_LIBS)
 src_admin_bridge_auth_LDFLAGS = $(AM_LDFLAGS) -pie -Wl,-z,relro,-z,now
@@ -12,7 +15,7 @@ dist_man7_MANS = man/bridge-auth-module.7
 
 # JSON escaping, checked byte by byte.
 check_PROGRAMS += tests/test-admin-json
-tests_test_admin_json_SOURCES = tests/test-admin-json.c src/admin-json.c src/admin-json.h tests/tap-test.h
+tests_test_admin_json_SOURCES = tests/test-admin-json.c src/admin/json.c src/admin/json.h tests/tap-test.h
 TESTS += tests/test-admin-json
 
 # Root-only: check, explain and list against the staged install (tests/lib.sh).
