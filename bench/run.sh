@@ -89,6 +89,9 @@ fatal() {
 	exit 2
 }
 
+# The quota row's section grants every request of a burst: its taps are all held till its end.
+QUOTA=$((${BENCH_BURST:-320} > 1000 ? ${BENCH_BURST:-320} : 1000))
+
 # ------------------------------------------------------------------ the world
 ba_bridge "$BR"
 ba_upstream_helper
@@ -159,6 +162,10 @@ row_conf stack3dir "$ACL, $GROUP, $PAMD"
 { cat "$BENCHDIR/default.conf" &&
 	echo "bridges = ( { match = \"$BR\"; max_taps_per_user = 8; isolated = true; } );"; } \
 	>"$BENCHDIR/quotaiso.conf" && chmod 0644 "$BENCHDIR/quotaiso.conf" || fatal "writing quotaiso.conf"
+# The concurrent quota row: the shipped stack, and a quota no burst reaches.
+{ cat "$BENCHDIR/default.conf" &&
+	echo "bridges = ( { match = \"$BR\"; max_taps_per_user = $QUOTA; } );"; } \
+	>"$BENCHDIR/quota.conf" && chmod 0644 "$BENCHDIR/quota.conf" || fatal "writing quota.conf"
 
 # polkit (when built): the module, required, asking a real polkitd on a
 # private system bus (modules/polkit/tests/polkit-lib.sh); the rule in a file.
@@ -207,10 +214,12 @@ echo "          group-1k group (pattern vm-%b), the caller in 1,000 groups"
 echo "          pam      pam, service: pam_succeed_if + pam_unix (account)"
 echo "          stack-3  acl + group + pam, all required"
 echo "          pam-dir, stack-3-dir: the same with the service in a PAM directory of its own"
-echo "          quota-iso the shipped stack, the bridge's section: max_taps_per_user 8, isolated"
 echo "                   (confdir=$PAMDIR, where \"other\" is one line: not a target, a site's option)"
+echo "          quota-iso the shipped stack, the bridge's section: max_taps_per_user 8, isolated"
 [ "${#POLKIT_ROWS[@]}" -eq 0 ] ||
 	echo "          polkit   polkit, required: polkitd 122 on a private system bus, one rule file (group vmusers)"
+echo "          concurrent: qemu, default, and quota (the shipped stack, the bridge's section:"
+echo "                   max_taps_per_user $QUOTA, so that every request of a burst is granted)"
 
 "$BENCH_DRIVER" --policy="$BA_POLICYDIR/bridge-auth.conf" --bridge="$BR" \
 	--rounds="$ROUNDS" --warmup="${BENCH_WARMUP:-10}" \
@@ -230,11 +239,12 @@ echo "                   (confdir=$PAMDIR, where \"other\" is one line: not a ta
 	--row="quota-iso:$BA_HELPER:alice:$BENCHDIR/quotaiso.conf" \
 	--conc="qemu:$BA_UPSTREAM:alice:-" \
 	--conc="default:$BA_HELPER:alice:$BENCHDIR/default.conf" \
+	--conc="quota:$BA_HELPER:alice:$BENCHDIR/quota.conf" \
 	--ref-qemu=qemu --ref-floor=floor \
 	--target=default:qemu:0.8 --target=default:floor:1.3 \
 	--target=acl-10k:default:1.2 --target=group-1k:default:1.2 \
 	--target=stack-3:qemu:1.0 --target-tput=default:qemu:1.0 \
-	--target=quota-iso:default:1.15 \
+	--target=quota-iso:default:1.15 --target-tput=quota:qemu:1.5 \
 	--raw="$RESULTS/samples.tsv"
 status=$?
 [ -z "$(ba_taps)" ] || { echo "bench: taps left behind: $(ba_taps | tr '\n' ' ')" >&2; status=2; }
