@@ -19,7 +19,7 @@ bench: bench/bench$(EXEEXT) bench/bench-floor$(EXEEXT) bench/bench-floor-dyn$(EX
 		tests/ba-client$(EXEEXT) tests/ba-syslogd$(EXEEXT) tests/stage.stamp
 	@top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 	BA_STAGE='$(abs_top_builddir)/tests/stage' \
-	BA_HELPER='$(libexecdir)/qemu-bridge-helper' \
+	BA_HELPER='$(libexecdir)/qemu-bridge-helper' BA_SBINDIR='$(sbindir)' \
 	BA_POLICYDIR='$(policydir)' BA_MODULEDIR='$(moduledir)' \
 	BA_CLIENT='$(abs_top_builddir)/tests/ba-client$(EXEEXT)' \
 	BENCH_DRIVER='$(abs_top_builddir)/bench/bench$(EXEEXT)' \

@@ -16,7 +16,8 @@
 # Knobs (environment): BENCH_SHELL=CMD (run CMD in the prepared world instead
 # of the benchmark: for profiling), BENCH_ROUNDS (sequential requests per row, default 300),
 # BENCH_WARMUP (10), BENCH_BURST (requests per concurrent burst, 320),
-# BENCH_INFLIGHT (64), BENCH_CONC_ROUNDS (bursts per row, 10).
+# BENCH_INFLIGHT (64), BENCH_CONC_ROUNDS (bursts per row, 10); BENCH_REAPER=no (do
+# not run bridge-auth-reaper even when it is installed).
 #
 # Exit status: 0 when every target holds, 1 when one fails (the table is
 # printed either way: a missed target is a result), 2 when the benchmark
@@ -91,6 +92,9 @@ fatal() {
 
 # The quota row's section grants every request of a burst: its taps are all held till its end.
 QUOTA=$((${BENCH_BURST:-320} > 1000 ? ${BENCH_BURST:-320} : 1000))
+[ -n "${BA_SBINDIR:-}" ] || fatal "BA_SBINDIR is not set (run through make bench)"
+REAPER=$BA_SBINDIR/bridge-auth-reaper
+REAPER_PID=
 
 # ------------------------------------------------------------------ the world
 ba_bridge "$BR"
@@ -188,6 +192,40 @@ if [ -f "$BA_MODULEDIR/polkit.so" ]; then
 	POLKIT_ROWS=(--row="polkit:$BA_HELPER:alice:$BENCHDIR/polkit.conf" --target=polkit:qemu:1.5)
 fi
 
+# The reaper, as installed hosts run it (its systemd unit): root, in this
+# network namespace, in the foreground of its own process; while it runs,
+# requests leave reaping to it.  Stopped at the end (reaper_stop).
+if [ "${BENCH_REAPER:-}" = no ]; then
+	REAPER_STATE="not run (BENCH_REAPER=no)"
+elif [ -e "$BA_STAGE$REAPER" ]; then
+	[ -x "$REAPER" ] || fatal "$REAPER is staged but not installed in the world"
+	"$REAPER" >"$BA_TMP/reaper.log" 2>&1 &
+	REAPER_PID=$!
+	ba_bg "$REAPER_PID"
+	sleep 0.5
+	kill -0 "$REAPER_PID" 2>/dev/null ||
+		fatal "bridge-auth-reaper did not start: $(tail -n 5 "$BA_TMP/reaper.log")"
+	REAPER_STATE="running ($REAPER)"
+else
+	REAPER_STATE="not installed"
+fi
+
+# reaper_stop: stop the reaper, which must have run all along.
+reaper_stop() {
+	local rc
+	[ -n "$REAPER_PID" ] || return 0
+	kill -0 "$REAPER_PID" 2>/dev/null ||
+		fatal "bridge-auth-reaper stopped during the run: $(tail -n 5 "$BA_TMP/reaper.log")"
+	kill -TERM "$REAPER_PID"
+	wait "$REAPER_PID"
+	rc=$?
+	REAPER_PID=
+	case $rc in
+	0 | 143) ;;
+	*) fatal "bridge-auth-reaper exited with status $rc when stopped: $(tail -n 5 "$BA_TMP/reaper.log")" ;;
+	esac
+}
+
 # For profiling in this same world (docs/performance.md): BENCH_SHELL=CMD
 # runs CMD here instead of the benchmark (rows' policies in $BENCHDIR).
 if [ -n "${BENCH_SHELL:-}" ]; then
@@ -220,6 +258,7 @@ echo "          quota-iso the shipped stack, the bridge's section: max_taps_per_
 	echo "          polkit   polkit, required: polkitd 122 on a private system bus, one rule file (group vmusers)"
 echo "          concurrent: qemu, default, and quota (the shipped stack, the bridge's section:"
 echo "                   max_taps_per_user $QUOTA, so that every request of a burst is granted)"
+echo "reaper:   $REAPER_STATE"
 
 "$BENCH_DRIVER" --policy="$BA_POLICYDIR/bridge-auth.conf" --bridge="$BR" \
 	--rounds="$ROUNDS" --warmup="${BENCH_WARMUP:-10}" \
@@ -247,5 +286,8 @@ echo "                   max_taps_per_user $QUOTA, so that every request of a bu
 	--target=quota-iso:default:1.15 --target-tput=quota:qemu:1.5 \
 	--raw="$RESULTS/samples.tsv"
 status=$?
-[ -z "$(ba_taps)" ] || { echo "bench: taps left behind: $(ba_taps | tr '\n' ' ')" >&2; status=2; }
+[ "$status" -le 1 ] || fatal "the benchmark could not run (see above)"
+[ -z "$(ba_taps)" ] || fatal "taps left behind: $(ba_taps | tr '\n' ' ')"
+
+reaper_stop
 exit "$status"
