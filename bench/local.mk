@@ -12,7 +12,7 @@ bench_bench_floor_LDFLAGS = -all-static
 bench_bench_floor_dyn_SOURCES = bench/floor.c
 bench_bench_floor_dyn_LDFLAGS = $(AM_LDFLAGS) -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 EXTRA_DIST += bench/run.sh docs/performance.md
-CLEANFILES += $(EXTRA_PROGRAMS) bench/results.txt bench/samples.tsv
+CLEANFILES += $(EXTRA_PROGRAMS) bench/results.txt bench/samples.tsv bench/world-*.txt bench/world-*.tsv
 
 .PHONY: bench
 bench: bench/bench$(EXEEXT) bench/bench-floor$(EXEEXT) bench/bench-floor-dyn$(EXEEXT) \
