@@ -454,6 +454,7 @@ world_target() {
 	esac
 }
 
+rm -f "$RESULTS"/world-*.txt "$RESULTS"/world-*.tsv || fatal "cannot remove the last run's busy hosts"
 if [ -n "$WORLDS" ]; then
 	: >"$WTABLE" || fatal "cannot write $WTABLE"
 	check_world 0 0
