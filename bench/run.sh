@@ -208,7 +208,9 @@ fi
 
 # The reaper, as installed hosts run it (its systemd unit): root, in this
 # network namespace, in the foreground of its own process; while it runs,
-# requests leave reaping to it.  Stopped at the end (reaper_stop).
+# requests leave reaping to it.  It is watching once it has logged its first
+# line (to the world's syslog sink; until then it listens, takes its lock
+# and reaps what is there).  Stopped at the end (reaper_stop).
 if [ "${BENCH_REAPER:-}" = no ]; then
 	REAPER_STATE="not run (BENCH_REAPER=no)"
 elif [ -e "$BA_STAGE$REAPER" ]; then
@@ -216,9 +218,14 @@ elif [ -e "$BA_STAGE$REAPER" ]; then
 	"$REAPER" >"$BA_TMP/reaper.log" 2>&1 &
 	REAPER_PID=$!
 	ba_bg "$REAPER_PID"
-	sleep 0.5
-	kill -0 "$REAPER_PID" 2>/dev/null ||
-		fatal "bridge-auth-reaper did not start: $(tail -n 5 "$BA_TMP/reaper.log")"
+	for _ in $(seq 100); do
+		grep -qF " bridge-auth-reaper[$REAPER_PID]: " "$BA_SYSLOG" 2>/dev/null && break
+		kill -0 "$REAPER_PID" 2>/dev/null ||
+			fatal "bridge-auth-reaper did not start: $(tail -n 5 "$BA_TMP/reaper.log")"
+		sleep 0.1
+	done
+	grep -qF " bridge-auth-reaper[$REAPER_PID]: " "$BA_SYSLOG" ||
+		fatal "bridge-auth-reaper logged nothing in 10 s: not watching"
 	REAPER_STATE="running ($REAPER)"
 else
 	REAPER_STATE="not installed"
