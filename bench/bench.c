@@ -38,7 +38,18 @@
  *   --target-tput=ROW:REF:MIN   median throughput(ROW) >= MIN * that of REF
  * --phases passes BENCH_T0=<CLOCK_MONOTONIC ns just before fork> in the
  * helper's environment, for a build instrumented to print its phases
- * (docs/performance.md, "Where the time goes").
+ * (docs/performance.md, "Where the time goes").  --summary=FILE writes one
+ * line per sequential row, "NAME N MEDIAN P10 P90" (tab-separated, ms), for
+ * run.sh's own tables.
+ *
+ *   bench --hold=MAX --bridge=BRIDGE --row=NAME:HELPER:USER:-
+ *
+ * is the holder of a busy host's taps instead: it becomes USER (as a caller
+ * does), then reads counts from stdin, one a line; for each K it makes K
+ * more requests of the row, keeps their tap fds open (up to MAX in all:
+ * RLIMIT_NOFILE is raised for them) and prints "held TOTAL".  At EOF it
+ * closes them all (the taps go) and exits 0.  The policy is whatever is
+ * installed when a count is sent (the holder, no longer root, installs none).
  *
  * Exit status: 0 when every target holds, 1 when one fails, 2 when the
  * benchmark itself could not run (a request failed, bad arguments).
@@ -293,8 +304,9 @@ static void socks(int sv[2])
 		die("fcntl: %s", strerror(errno));
 }
 
-/* One timed request; returns ms, and what the helper cost in *RU. */
-static double request(const struct row *r, struct rusage *ru)
+/* One timed request; returns ms, and what the helper cost in *RU.  The tap's
+ * fd goes to *KEEP when KEEP is not NULL, else it is closed. */
+static double request(const struct row *r, struct rusage *ru, int *keep)
 {
 	int sv[2], fd = -1;
 	double t0, t1;
@@ -310,7 +322,10 @@ static double request(const struct row *r, struct rusage *ru)
 	t1 = now_ms();
 	close(sv[0]);
 	check_tap(r, fd);
-	close(fd); /* tap teardown: untimed */
+	if (keep != NULL)
+		*keep = fd;
+	else
+		close(fd); /* tap teardown: untimed */
 	return t1 - t0;
 }
 
@@ -441,15 +456,20 @@ static int full_io(int fd, void *buf, size_t len, int writing)
 	return 0;
 }
 
+/* Become R's user: an unprivileged process, as QEMU is (no uid 0 anywhere, so no capabilities). */
+static void become(const struct row *r)
+{
+	if (setgroups((size_t)r->ngroups, r->groups) < 0 || setresgid(r->gid, r->gid, r->gid) < 0 ||
+	    setresuid(r->uid, r->uid, r->uid) < 0)
+		die("cannot become %s: %s", r->user, strerror(errno));
+}
+
 /* The caller process: become R's user once, then run orders until EOF. */
 static void __attribute__((noreturn)) caller_main(const struct row *r, int cmd, int res)
 {
 	struct order o;
 
-	/* An unprivileged process, as QEMU is: no uid 0 anywhere, so no capabilities. */
-	if (setgroups((size_t)r->ngroups, r->groups) < 0 || setresgid(r->gid, r->gid, r->gid) < 0 ||
-	    setresuid(r->uid, r->uid, r->uid) < 0)
-		die("cannot become %s: %s", r->user, strerror(errno));
+	become(r);
 	while (full_io(cmd, &o, sizeof(o), 0) == 0) {
 		struct figures f = { 0 };
 		struct rusage ru;
@@ -457,7 +477,7 @@ static void __attribute__((noreturn)) caller_main(const struct row *r, int cmd, 
 		if (o.conc) {
 			f.value = burst(&concs[o.row]);
 		} else {
-			f.value = request(&rows[o.row], &ru);
+			f.value = request(&rows[o.row], &ru, NULL);
 			f.faults = (double)ru.ru_minflt + (double)ru.ru_majflt;
 			f.cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
 				(double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
@@ -533,6 +553,66 @@ static void stop_callers(void)
 	}
 }
 
+/* At least NEED open files (root may raise the hard limit too). */
+static void raise_nofile(rlim_t need)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		die("getrlimit: %s", strerror(errno));
+	if (rl.rlim_cur >= need)
+		return;
+	rl.rlim_cur = rl.rlim_max > need ? rl.rlim_max : need;
+	if (rl.rlim_max < need)
+		rl.rlim_max = need;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		die("cannot raise RLIMIT_NOFILE to %llu: %s", (unsigned long long)need, strerror(errno));
+}
+
+/* --hold: keep up to MAX taps of row R open, K more for each count read on stdin. */
+static int hold(struct row *r, int max)
+{
+	int *fds = calloc((size_t)max + 1, sizeof(int));
+	char line[64];
+	int held = 0;
+
+	if (fds == NULL)
+		die("out of memory");
+	raise_nofile((rlim_t)max + 64);
+	become(r);
+	while (fgets(line, sizeof(line), stdin) != NULL) {
+		char *end;
+		long k = strtol(line, &end, 10);
+
+		if (end == line || (*end != '\n' && *end != '\0') || k < 0 || k > max - held)
+			die("--hold: '%.*s' is not a count of taps from 0 to %d", (int)strcspn(line, "\n"),
+			    line, max - held);
+		for (long i = 0; i < k; i++)
+			(void)request(r, NULL, &fds[held++]);
+		printf("held %d\n", held);
+		if (fflush(stdout) == EOF)
+			die("--hold: cannot answer: %s", strerror(errno));
+	}
+	for (int i = 0; i < held; i++)
+		close(fds[i]);
+	free(fds);
+	return 0;
+}
+
+/* --summary: NAME N MEDIAN P10 P90 of each sequential row, tab-separated. */
+static void summary(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL)
+		die("%s: %s", path, strerror(errno));
+	for (int i = 0; i < nrows; i++)
+		fprintf(f, "%s\t%zu\t%.4f\t%.4f\t%.4f\n", rows[i].name, rows[i].n,
+			quantile(&rows[i], 0.5), quantile(&rows[i], 0.1), quantile(&rows[i], 0.9));
+	if (fclose(f) == EOF)
+		die("%s: %s", path, strerror(errno));
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -551,12 +631,14 @@ int main(int argc, char **argv)
 		{ "target-tput", required_argument, NULL, 'T' },
 		{ "raw", required_argument, NULL, 'o' },
 		{ "phases", no_argument, NULL, 'P' },
+		{ "summary", required_argument, NULL, 's' },
+		{ "hold", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct rlimit rl;
 	struct row *q, *fl;
+	const char *summary_path = NULL;
 	FILE *raw = NULL;
-	int opt, failed = 0;
+	int opt, failed = 0, hold_max = -1;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
@@ -583,8 +665,15 @@ int main(int argc, char **argv)
 		case 'T': parse_target(optarg, 1); break;
 		case 'o': raw_path = optarg; break;
 		case 'P': phases = 1; break;
+		case 's': summary_path = optarg; break;
+		case 'H': hold_max = atoi(optarg); break;
 		default: die("unknown option (see the comment at the top of bench/bench.c)");
 		}
+	}
+	if (hold_max >= 0) {
+		if (nrows != 1 || nconcs != 0 || rows[0].conf)
+			die("--hold takes one --row, with no CONF");
+		return hold(&rows[0], hold_max);
 	}
 	if (nrows == 0 || rounds < 1 || warmup < 0 || burst_size < 1 || inflight < 1 || conc_rounds < 0)
 		die("nothing to do, or a bad count");
@@ -592,10 +681,7 @@ int main(int argc, char **argv)
 		if (rows[i].conf && !policy)
 			die("--policy is needed for rows with a CONF");
 	/* BURST tap fds and INFLIGHT sockets at once. */
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t)burst_size + 2 * inflight + 64) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
+	raise_nofile((rlim_t)burst_size + 2 * (rlim_t)inflight + 64);
 	for (int i = 0; i < nrows; i++)
 		if ((rows[i].v = calloc((size_t)rounds, sizeof(double))) == NULL ||
 		    (rows[i].faults = calloc((size_t)rounds, sizeof(double))) == NULL ||
@@ -643,6 +729,8 @@ int main(int argc, char **argv)
 			fprintf(raw, "%s\t%zu\t%.1f\n", concs[i].name, k, concs[i].v[k]);
 	if (raw)
 		fclose(raw);
+	if (summary_path)
+		summary(summary_path);
 
 	q = ref_qemu ? find(rows, nrows, ref_qemu) : NULL;
 	fl = ref_floor ? find(rows, nrows, ref_floor) : NULL;

@@ -12,14 +12,14 @@ bench_bench_floor_LDFLAGS = -all-static
 bench_bench_floor_dyn_SOURCES = bench/floor.c
 bench_bench_floor_dyn_LDFLAGS = $(AM_LDFLAGS) -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 EXTRA_DIST += bench/run.sh docs/performance.md
-CLEANFILES += $(EXTRA_PROGRAMS) bench/results.txt bench/samples.tsv
+CLEANFILES += $(EXTRA_PROGRAMS) bench/results.txt bench/samples.tsv bench/world-*.txt bench/world-*.tsv
 
 .PHONY: bench
 bench: bench/bench$(EXEEXT) bench/bench-floor$(EXEEXT) bench/bench-floor-dyn$(EXEEXT) \
 		tests/ba-client$(EXEEXT) tests/ba-syslogd$(EXEEXT) tests/stage.stamp
 	@top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 	BA_STAGE='$(abs_top_builddir)/tests/stage' \
-	BA_HELPER='$(libexecdir)/qemu-bridge-helper' \
+	BA_HELPER='$(libexecdir)/qemu-bridge-helper' BA_SBINDIR='$(sbindir)' \
 	BA_POLICYDIR='$(policydir)' BA_MODULEDIR='$(moduledir)' \
 	BA_CLIENT='$(abs_top_builddir)/tests/ba-client$(EXEEXT)' \
 	BENCH_DRIVER='$(abs_top_builddir)/bench/bench$(EXEEXT)' \
