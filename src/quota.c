@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "mark.h"
 #include "quota.h"
 
 int quota_claim(struct nl *nl, unsigned tap, uid_t uid, const char *bridge, long max, char *err,
@@ -55,31 +54,5 @@ int quota_held(struct nl *nl, uid_t uid, const char *bridge, unsigned *held, cha
 	if (nl_links(nl, 0, "tun", count_slot, &s, err, errlen) < 0)
 		return -1;
 	*held = s.held;
-	return 0;
-}
-
-struct count {
-	uid_t uid;
-	unsigned held;
-};
-
-static int count_one(void *ctx, const struct nl_link *l)
-{
-	struct count *c = ctx;
-	struct mark m;
-
-	if (mark_parse(l->alias, &m) && m.uid == c->uid)
-		c->held++;
-	return 0;
-}
-
-int quota_count(struct nl *nl, unsigned master, uid_t uid, unsigned *held, char *err,
-		size_t errlen)
-{
-	struct count c = { uid, 0 };
-
-	if (nl_links(nl, master, "tun", count_one, &c, err, errlen) < 0)
-		return -1;
-	*held = c.held;
 	return 0;
 }

@@ -32,8 +32,4 @@ int quota_claim(struct nl *nl, unsigned tap, uid_t uid, const char *bridge, long
 int quota_held(struct nl *nl, uid_t uid, const char *bridge, unsigned *held, char *err,
 	       size_t errlen);
 
-/* How many taps on the bridge with index MASTER carry UID's mark.  -1 with ERR. */
-int quota_count(struct nl *nl, unsigned master, uid_t uid, unsigned *held, char *err,
-		size_t errlen);
-
 #endif

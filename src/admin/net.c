@@ -123,13 +123,12 @@ void admin_mac_warnings(void)
 long admin_held(const char *bridge, uid_t uid)
 {
 	char err[512];
-	struct nl_link br;
 	struct nl *nl = nl_open(err, sizeof(err));
 	unsigned held;
 	long n = -1;
 
-	if (nl != NULL && nl_link_get(nl, bridge, &br, err, sizeof(err)) == 0 &&
-	    quota_count(nl, br.index, uid, &held, err, sizeof(err)) == 0)
+	/* Counted as the helper counts: the user's slots on the bridge (quota.h). */
+	if (nl != NULL && quota_held(nl, uid, bridge, &held, err, sizeof(err)) == 0)
 		n = held;
 	nl_close(nl);
 	return n;
