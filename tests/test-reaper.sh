@@ -14,7 +14,8 @@
 #     read lock, the lock of another namespace all leave it scanning;
 #   - announcements lost to a full buffer: it looks at every tap again; a
 #     restarted syslog daemon still gets its lines;
-#   - it refuses to run as a user, and a second one refuses to start.
+#   - it needs CAP_NET_ADMIN alone (as its systemd unit runs it); it refuses
+#     to run as a user, and a second one refuses to start.
 
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 ba_enter_ns "$@"
@@ -68,9 +69,10 @@ granted() {
 	is "$(ba_decision)" granted "$3: granted" || diag "$BA_ERR"
 }
 
-# start_reaper: the reaper in the background (RPID), once it says it watches.
+# start_reaper: the reaper in the background (RPID), once it says it watches;
+# as its unit runs it: root with CAP_NET_ADMIN alone, no_new_privs.
 start_reaper() {
-	"$REAPER" >"$BA_TMP/reaper.out" 2>"$BA_TMP/reaper.err" &
+	setpriv --bounding-set=-all,+net_admin --no-new-privs -- "$REAPER" >"$BA_TMP/reaper.out" 2>"$BA_TMP/reaper.err" &
 	RPID=$!
 	ba_bg "$RPID"
 	waits 10 grep -q "bridge-auth-reaper\[$RPID\]: watching for persistent taps (lock $LOCK)" "$BA_SYSLOG" ||
@@ -165,6 +167,7 @@ done
 is "$(stat -c '%F %U:%G %a %h' "$LOCK")" "regular empty file root:root 644 1" \
 	"the lock: $LOCK, root's, 0644, one link"
 is "$(held "$LOCK")" write "the lock: write-locked"
+is "$(grep '^CapEff:' "/proc/$RPID/status")" "CapEff:	0000000000001000" "the reaper runs with CAP_NET_ADMIN alone"
 
 "$REAPER" >"$BA_TMP/out" 2>&1
 is $? 1 "a second reaper: exit status 1"
