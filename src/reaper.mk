@@ -28,3 +28,6 @@ AM_TESTS_ENVIRONMENT += export BA_REAPER='$(sbindir)/bridge-auth-reaper';
 # Root-only: the watcher, its lock, and the requests' fallback (tests/lib.sh).
 TESTS += tests/test-reaper.sh
 dist_check_SCRIPTS += tests/test-reaper.sh
+# Mutants of the watcher (tests/mutants/run.sh): the suite must notice each.
+dist_noinst_DATA += tests/mutants/watch-read-lock.patch tests/mutants/watch-untrusted.patch \
+	tests/mutants/reaper-lost.patch
