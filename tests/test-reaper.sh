@@ -331,7 +331,7 @@ gone_within 2 "$TAP"
 ok $? "alice's read lock: the reaper deletes $TAP"
 unlock
 kill -TERM "$RPID" && wait "$RPID"
-is "$(ls "$RUN" | grep -c '^bridge-auth-reaper\..*\.lock\.')" 0 "no temporary file left in $RUN"
+is "$(find "$RUN" -maxdepth 1 -name 'bridge-auth-reaper.*.lock.*' | wc -l)" 0 "no temporary file left in $RUN"
 
 # Another network namespace's reaper: its own file, never ours.
 unshare --net -- "$REAPER" 2>"$BA_TMP/other.err" &
