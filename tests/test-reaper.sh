@@ -140,6 +140,9 @@ ok $? "as alice: no lock file made"
 "$REAPER" --version >"$BA_TMP/out" 2>&1
 is $? 0 "--version: exit status 0"
 like "$(cat "$BA_TMP/out")" "lock: $RUN/bridge-auth-reaper\\.NETNS\\.lock" "--version: names the lock"
+"$REAPER" --help >"$BA_TMP/out" 2>&1
+is $? 0 "--help: exit status 0"
+like "$(cat "$BA_TMP/out")" "^Usage: bridge-auth-reaper" "--help: the usage"
 "$REAPER" --once >"$BA_TMP/out" 2>&1
 is $? 2 "an unknown argument: exit status 2"
 like "$(cat "$BA_TMP/out")" "unknown argument '--once'" "an unknown argument: says which"
@@ -275,6 +278,10 @@ granted bob br1 "killed"
 exists "$TAP"
 isnt $? 0 "killed: the next granted request deleted $TAP (it scanned)"
 
+start_reaper
+kill -INT "$RPID"
+wait "$RPID"
+is $? 0 "SIGINT: exit status 0"
 start_reaper
 kill -TERM "$RPID"
 wait "$RPID"
