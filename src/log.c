@@ -20,29 +20,34 @@
 
 static int log_fd = -1;
 static const char *log_ident = "bridge-auth";
+static struct sockaddr_un log_addr = { .sun_family = AF_UNIX };
 
-int log_open(const char *ident, const char *path)
+static int log_connect(void)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int e;
 
-	log_ident = ident;
-	tzset(); /* /etc/localtime, read once while we may */
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memcpy(sa.sun_path, path, strlen(path));
 	log_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (log_fd < 0)
 		return -1;
-	if (connect(log_fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+	if (connect(log_fd, (struct sockaddr *)&log_addr, sizeof(log_addr)) == 0)
 		return 0;
 	e = errno;
 	close(log_fd);
 	log_fd = -1;
 	errno = e;
 	return -1;
+}
+
+int log_open(const char *ident, const char *path)
+{
+	log_ident = ident;
+	tzset(); /* /etc/localtime, read once while we may */
+	if (strlen(path) >= sizeof(log_addr.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(log_addr.sun_path, path, strlen(path));
+	return log_connect();
 }
 
 void log_sanitize(char *s)
@@ -138,26 +143,50 @@ int log_request(const char *user, unsigned uid, const char *bridge, const char *
 	return log_send(LOG_NOTICE, text);
 }
 
-void log_vmodule(const char *module, int priority, const char *fmt, va_list ap)
+/* Free text: control bytes and backslashes escaped as in a quoted value, quotes kept. */
+static void free_text(char *text, size_t size, size_t o, const char *line)
 {
-	char line[1024], text[4 * sizeof(line) + 128];
-	size_t o;
-	int n;
-
-	vsnprintf(line, sizeof(line), fmt, ap);
-	/* Free text: control bytes and backslashes escaped as in a quoted value, quotes kept. */
-	n = snprintf(text, sizeof(text), "%.64s: ", module);
-	o = n > 0 ? (size_t)n : 0;
-	for (const char *s = line; *s && o + 5 < sizeof(text); s++) {
+	for (const char *s = line; *s && o + 5 < size; s++) {
 		unsigned char c = (unsigned char)*s;
 
 		if (c < ' ' || c == 0x7f)
-			o += (size_t)snprintf(text + o, sizeof(text) - o, "\\x%02x", c);
+			o += (size_t)snprintf(text + o, size - o, "\\x%02x", c);
 		else if (c == '\\')
-			o += (size_t)snprintf(text + o, sizeof(text) - o, "\\\\");
+			o += (size_t)snprintf(text + o, size - o, "\\\\");
 		else
 			text[o++] = (char)c;
 	}
 	text[o] = '\0';
+}
+
+void log_vmodule(const char *module, int priority, const char *fmt, va_list ap)
+{
+	char line[1024], text[4 * sizeof(line) + 128];
+	int n;
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = snprintf(text, sizeof(text), "%.64s: ", module);
+	free_text(text, sizeof(text), n > 0 ? (size_t)n : 0, line);
 	(void)log_send(priority, text);
+}
+
+int log_line(int priority, const char *fmt, ...)
+{
+	char line[1024], text[4 * sizeof(line) + 8];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	free_text(text, sizeof(text), 0, line);
+	if (log_send(priority, text) == 0)
+		return 0;
+	if (errno != ECONNREFUSED && errno != ENOTCONN && errno != ECONNRESET)
+		return -1;
+	/* The syslog daemon restarted: its socket is a new one. */
+	if (log_fd >= 0)
+		close(log_fd);
+	if (log_connect() < 0)
+		return -1;
+	return log_send(priority, text);
 }

@@ -38,4 +38,11 @@ int log_request(const char *user, unsigned uid, const char *bridge, const char *
 void log_vmodule(const char *module, int priority, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
 
+/*
+ * A daemon's line of free text (control bytes escaped) at PRIORITY.  When
+ * the syslog daemon went away and came back (restarted: a new socket at
+ * the same path), it connects again, once.  0, or -1 with errno.
+ */
+int log_line(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

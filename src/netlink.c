@@ -5,11 +5,15 @@
 #include <linux/if_bridge.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
+#include <linux/sockios.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "netlink.h"
 
@@ -376,4 +380,59 @@ int nl_altname_add(struct nl *nl, unsigned index, const char *name)
 int nl_link_del(struct nl *nl, unsigned index)
 {
 	return exchange(nl, request(nl, RTM_DELLINK, NLM_F_ACK, AF_UNSPEC, index), NULL, NULL);
+}
+
+int nl_netns(struct nl *nl, unsigned long long *ino)
+{
+	struct stat st;
+	int fd = ioctl(mnl_socket_get_fd(nl->sock), SIOCGSKNS);
+	int rc, e;
+
+	if (fd < 0)
+		return -1;
+	rc = fstat(fd, &st);
+	e = errno;
+	close(fd);
+	errno = e;
+	if (rc == 0)
+		*ino = (unsigned long long)st.st_ino;
+	return rc;
+}
+
+/* ------------------------------------------------------------------ notifications */
+
+struct nl *nl_open_link_events(int rcvbuf, char *err, size_t errlen)
+{
+	struct nl *nl = calloc(1, sizeof(*nl));
+
+	if (nl == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	nl->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (nl->sock == NULL || setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_RCVBUFFORCE,
+					   &rcvbuf, sizeof(rcvbuf)) < 0 ||
+	    mnl_socket_bind(nl->sock, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0) {
+		snprintf(err, errlen, "cannot listen to the network devices' changes (netlink): %s",
+			 strerror(errno));
+		nl_close(nl);
+		return NULL;
+	}
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	return nl;
+}
+
+int nl_link_events(struct nl *nl, nl_link_fn fn, void *ctx)
+{
+	struct walk w = { 0, NULL, fn, ctx, 0, false };
+	ssize_t n = mnl_socket_recvfrom(nl->sock, nl->buf, sizeof(nl->buf));
+	int rc;
+
+	if (n < 0)
+		return -1;
+	/* Notifications carry sequence 0 and port 0: mnl_cb_run checks neither. */
+	rc = mnl_cb_run(nl->buf, (size_t)n, 0, 0, on_link, &w);
+	if (w.stopped < 0)
+		return w.stopped;
+	return rc < 0 ? -1 : 0;
 }

@@ -84,4 +84,26 @@ int nl_altname_add(struct nl *nl, unsigned index, const char *name);
 /* Delete link INDEX.  -1 with errno on failure. */
 int nl_link_del(struct nl *nl, unsigned index);
 
+/*
+ * The network namespace of NL's socket, as the inode number of its nsfs
+ * file (ioctl SIOCGSKNS: needs CAP_NET_ADMIN there, no /proc).  -1 with errno.
+ */
+int nl_netns(struct nl *nl, unsigned long long *ino);
+
+/*
+ * A socket that only listens: subscribed to the link notifications of its
+ * network namespace (RTNLGRP_LINK), its receive buffer raised to RCVBUF
+ * bytes (SO_RCVBUFFORCE: CAP_NET_ADMIN).  NULL with ERR on failure.
+ */
+struct nl *nl_open_link_events(int rcvbuf, char *err, size_t errlen);
+
+/*
+ * Wait for the next notifications on NL (nl_open_link_events) and run FN on
+ * every link they announce (RTM_NEWLINK).  0, or -1 with errno: ENOBUFS when
+ * the kernel dropped notifications because the buffer was full (the socket
+ * goes on), EPROTO for a malformed one, EINTR, or what recv(2) says; FN's
+ * negative return stops the batch and is returned.
+ */
+int nl_link_events(struct nl *nl, nl_link_fn fn, void *ctx);
+
 #endif

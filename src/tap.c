@@ -18,6 +18,7 @@
 #include "pin.h"
 #include "quota.h"
 #include "tap.h"
+#include "watch.h"
 
 #define TUN_MAJOR 10
 #define TUN_MINOR 200
@@ -128,8 +129,12 @@ int tap_attach(int tunfd, const struct tap_config *c, char name[IFNAMSIZ], char 
 	nl = nl_open(err, errlen);
 	if (nl == NULL)
 		return EXIT_NETWORK;
-	/* Taps of ours that a holder made persistent go first, on every request. */
-	if (mark_reap(nl, &reaped, NULL, NULL, err, errlen) < 0 ||
+	/*
+	 * Taps of ours that a holder made persistent go first, on every request,
+	 * unless bridge-auth-reaper watches this network namespace: it deleted
+	 * each one as the kernel announced it (watch.h).
+	 */
+	if ((!watch_running(nl) && mark_reap(nl, &reaped, NULL, NULL, err, errlen) < 0) ||
 	    bridge_probe(nl, c->bridge, &br, err, errlen) < 0)
 		goto done;
 	mtu = c->port->mtu ? c->port->mtu : br.mtu;

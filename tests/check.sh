@@ -55,13 +55,15 @@ if [ "${INTREE:-yes}" = yes ]; then
 fi
 # The release tarball builds, installs, passes its tests and uninstalls
 # cleanly.  Its tests: every unit test, and the integration tests that use
-# each part of the installed layout (helper, modules, admin tool, SDK); the
-# long ones (QEMU and libvirt boots, slapd, polkitd, the adversarial,
-# compatibility, concurrency and quota suites) ran above on the same code,
-# and running them twice would cost CI's time, not find a missing file.
+# each part of the installed layout (helper, modules, admin tool, SDK,
+# reaper); the long ones (QEMU and libvirt boots, slapd, polkitd, the
+# adversarial, compatibility, concurrency and quota suites) ran above on the
+# same code, and running them twice would cost CI's time, not find a missing
+# file.
 if [ "${DISTCHECK:-yes}" = yes ]; then
 	quick="test-helper.sh test-syslog.sh test-manpages.sh test-noname.sh test-landlock.sh
-	       test-sections.sh test-admin.sh test-sdk.sh test-inside.sh test-pam.sh test-group.sh"
+	       test-sections.sh test-admin.sh test-sdk.sh test-inside.sh test-pam.sh test-group.sh
+	       test-reaper.sh"
 	dist_tests=
 	for t in $(make -s -f Makefile -f - print-tests <<<'print-tests: ; @echo $(TESTS)'); do
 		case $t in

@@ -2,7 +2,7 @@
 # Every man page passes mandoc's linter at warning level (TAP).
 set -u
 cd "$top_srcdir" || exit 99
-pages=(man/qemu-bridge-helper.8 man/bridge-auth.conf.5 man/bridge-auth.8 man/bridge-auth-module.7
+pages=(man/qemu-bridge-helper.8 man/bridge-auth.conf.5 man/bridge-auth.8 man/bridge-auth-reaper.8 man/bridge-auth-module.7
 	modules/*/*.[1-8])
 if [ -z "${MANDOC:-}" ]; then
 	echo "1..0 # SKIP mandoc not installed"

@@ -4,7 +4,8 @@
 #
 #   1. dpkg-buildpackage -b -uc -us in a copy of the tracked tree (the work
 #      tree stays clean; outputs in $BUILD_DIR/package, never in git);
-#   2. the .debs: the helper 4755 root/root at QEMU's path, the conffiles;
+#   2. the .debs: the helper 4755 root/root at QEMU's path, the reaper and
+#      its unit (enabled and started by postinst), the conffiles;
 #   3. lintian: no error, no warning; every override has its reason above it;
 #   4. piuparts: install, remove, purge in a clean bookworm chroot that holds
 #      qemu-system-common, so the diversion is exercised (the debootstrap base
@@ -166,6 +167,8 @@ if [ "${1:-}" = --drop-in ]; then
 	check "drop-in: ours at $helper, 4755 root:root ($(stat -c '%a %U:%G' "$R$helper"))" \
 		[ "$(stat -c '%a %U:%G' "$R$helper")" = "4755 root:root" ]
 	check "drop-in: ours is the packaged file" [ "$(md5_of "$helper")" = "$(dpkg_md5 bridge-auth)" ]
+	check "drop-in: bridge-auth-reaper.service is enabled" \
+		[ -L "$R/etc/systemd/system/multi-user.target.wants/bridge-auth-reaper.service" ]
 	unset out
 
 	# --- QEMU with no helper=: the guest pings the host over br0
@@ -257,6 +260,8 @@ if [ "${1:-}" = --drop-in ]; then
 	check "drop-in: apt-get purge bridge-auth (exit $rc)" [ "$rc" = 0 ]
 	check "drop-in: after purge no conffile" \
 		eval '[ ! -e "$R/etc/qemu/bridge-auth.conf" ] && [ ! -e "$R/etc/pam.d/qemu-bridge-helper" ]'
+	check "drop-in: after purge bridge-auth-reaper.service is no longer enabled" \
+		[ ! -e "$R/etc/systemd/system/multi-user.target.wants/bridge-auth-reaper.service" ]
 	check "drop-in: after purge bridge.conf is the admin's, untouched" \
 		[ "$(cat "$R/etc/qemu/bridge.conf")" = "$(printf 'allow br0\ndeny br1')" ]
 
@@ -337,6 +342,12 @@ check "bridge-auth: modules in /usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH
 	eval "[ \"\$(grep -Ec ' \\./usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/bridge-auth/(acl|group|pam|polkit)\\.so\$' \"$out/bridge-auth.contents\")\" = 4 ]"
 check "bridge-auth: the polkit action where polkitd reads actions" \
 	grep -q ' \./usr/share/polkit-1/actions/org\.qemu\.bridge-auth\.policy$' "$out/bridge-auth.contents"
+check "bridge-auth: bridge-auth-reaper in /usr/sbin, its unit in /lib/systemd/system" \
+	eval "grep -Eq '^-rwxr-xr-x root/root .* \./usr/sbin/bridge-auth-reaper\$' '$out/bridge-auth.contents' &&
+		grep -q ' \./lib/systemd/system/bridge-auth-reaper\.service\$' '$out/bridge-auth.contents'"
+check "bridge-auth: postinst enables and starts bridge-auth-reaper.service (dh_installsystemd)" \
+	eval "dpkg-deb -I '$deb' postinst | grep -q \"deb-systemd-helper enable 'bridge-auth-reaper.service'\" &&
+		dpkg-deb -I '$deb' postinst | grep -q \"deb-systemd-invoke .* 'bridge-auth-reaper.service'\""
 check "bridge-auth: conffiles are /etc/qemu/bridge-auth.conf and /etc/pam.d/qemu-bridge-helper" \
 	eval "[ \"\$(dpkg-deb -I '$deb' conffiles | sort | tr '\n' ' ')\" = '/etc/pam.d/qemu-bridge-helper /etc/qemu/bridge-auth.conf ' ]"
 check "bridge-auth-dev: header, pkg-config file, bridge-auth-module(7), the example" \
