@@ -306,7 +306,7 @@ echo "reaper:   $REAPER_STATE"
 	--conc="default:$BA_HELPER:alice:$BENCHDIR/default.conf" \
 	--conc="quota:$BA_HELPER:alice:$BENCHDIR/quota.conf" \
 	--ref-qemu=qemu --ref-floor=floor \
-	--target=default:qemu:0.8 --target=default:floor:1.3 \
+	--target=default:qemu:0.7 --target=default:floor-dyn:1.25 \
 	--target=acl-10k:default:1.2 --target=group-1k:default:1.2 \
 	--target=stack-3:qemu:1.0 --target-tput=default:qemu:1.0 \
 	--target=quota-iso:default:1.15 --target-tput=quota:qemu:1.5 \
