@@ -85,8 +85,9 @@ int nl_altname_add(struct nl *nl, unsigned index, const char *name);
 int nl_link_del(struct nl *nl, unsigned index);
 
 /*
- * The network namespace of NL's socket, as the inode number of its nsfs
- * file (ioctl SIOCGSKNS: needs CAP_NET_ADMIN there, no /proc).  -1 with errno.
+ * The network namespace of NL's socket (made in ours), as the inode number
+ * of its nsfs file: from /proc/self/ns/net, else ioctl SIOCGSKNS (needs
+ * CAP_NET_ADMIN there, no /proc).  -1 with errno.
  */
 int nl_netns(struct nl *nl, unsigned long long *ino);
 
