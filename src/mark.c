@@ -73,6 +73,11 @@ static int collect(void *ctx, const struct nl_link *l)
 	struct reap *r = ctx;
 	struct mark m;
 
+	if (l == NULL) { /* the dump starts over */
+		r->n = 0;
+		r->more = false;
+		return 0;
+	}
 	if (!l->tun_persist || !mark_parse(l->alias, &m))
 		return 0;
 	if (r->n == sizeof(r->victims) / sizeof(r->victims[0])) {

@@ -292,6 +292,8 @@ static int dump(struct nl *nl, unsigned char family, unsigned master, const char
 			return -1;
 		}
 		drain(nl); /* NLM_F_DUMP_INTR: links came or went during the dump */
+		if (fn(ctx, NULL) < 0) /* what FN saw is forgotten: it starts over */
+			return -1;
 	}
 	snprintf(err, errlen, "netlink: the list of network devices kept changing (%d tries)",
 		 NL_DUMP_TRIES);

@@ -47,7 +47,8 @@ typedef int (*nl_link_fn)(void *ctx, const struct nl_link *l);
  * asked of the kernel as a filtered dump, the filters checked again here.
  * FN's negative return stops the walk and is returned.  A dump that the
  * kernel marks interrupted (links came or went meanwhile) is started again,
- * so a count made from it is exact.  -1 with ERR on failure.
+ * and FN is first called with L == NULL: it must forget every link it was
+ * given, so a count made from it is exact.  -1 with ERR on failure.
  */
 int nl_links(struct nl *nl, unsigned master, const char *kind, nl_link_fn fn, void *ctx,
 	     char *err, size_t errlen);

@@ -36,8 +36,13 @@ struct slots {
 static int count_slot(void *ctx, const struct nl_link *l)
 {
 	struct slots *s = ctx;
-	const char *k = l->ours + s->len;
+	const char *k;
 
+	if (l == NULL) { /* the dump starts over */
+		s->held = 0;
+		return 0;
+	}
+	k = l->ours + s->len;
 	if (strncmp(l->ours, s->prefix, s->len) == 0 && *k != '\0' &&
 	    strspn(k, "0123456789") == strlen(k))
 		s->held++;

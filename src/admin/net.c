@@ -22,6 +22,11 @@ static int add_name(void *ctx, const struct nl_link *l)
 	struct names *b = ctx;
 	char **more;
 
+	if (l == NULL) { /* the dump starts over */
+		while (b->n > 0)
+			free(b->v[--b->n]);
+		return 0;
+	}
 	if (!ifname_valid(l->name))
 		return 0;
 	more = realloc(b->v, (b->n + 1) * sizeof(char *));
@@ -88,6 +93,11 @@ int link_table_add(void *ctx, const struct nl_link *l)
 	struct link_table *t = ctx;
 	struct nl_link *more;
 
+	if (l == NULL) { /* the dump starts over */
+		t->n = 0;
+		t->full = false;
+		return 0;
+	}
 	if (t->n == MAX_LINKS) {
 		t->full = true;
 		return 0;
