@@ -15,7 +15,7 @@ char **admin_bridges(size_t *n, char *err, size_t errlen);
 /* Is NAME a bridge in this network namespace? */
 bool admin_bridge_exists(const char *name);
 
-/* How many taps on BRIDGE carry UID's mark; -1 when they cannot be counted. */
+/* How many of UID's quota slots on BRIDGE are held (quota.h); -1 when they cannot be counted. */
 long admin_held(const char *bridge, uid_t uid);
 
 /* Warn (on stdout) about the bridges whose MAC still follows their ports. */
